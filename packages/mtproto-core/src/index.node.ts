@@ -1,0 +1,3 @@
+// Node entry of @x/mtproto-core: everything from the browser-safe entry, with the faster
+// node:crypto provider as the default.
+export * from './index.js';
