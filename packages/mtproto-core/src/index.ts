@@ -7,6 +7,18 @@ export * from './errors.js';
 
 // transport contract and framing codecs
 export type * from './transport/transport.js';
+export * from './transport/framing.js';
+export { crc32, crc32Update } from './transport/crc32.js';
+export { FrameEncoder, type FrameEncoderOptions, type EncodeOptions } from './transport/frame-encoder.js';
+export { FrameDecoder, type FrameDecoderOptions } from './transport/frame-decoder.js';
+export * from './transport/obfuscation.js';
+export { parseProxySecret, type ProxySecret } from './transport/proxy-secret.js';
+export { TransportCodec, type TransportCodecOptions } from './transport/transport-codec.js';
+export { detectTransportFraming, type DetectedFraming } from './transport/detect-framing.js';
+export * from './transport/server-codec.js';
+export { createMemoryLink, MemoryLinkEnd, type MemoryLinkOptions } from './transport/memory-link.js';
+export { memoryTransport, MemoryTransport, type MemoryTransportOptions } from './transport/memory-transport.js';
+export { MemoryPeer } from './transport/memory-peer.js';
 
 // crypto
 export type { CryptoProvider, AesCtrStream } from './crypto/provider.js';
