@@ -1,0 +1,174 @@
+/**
+ * One DC: an encrypted session riding the first transport candidate that works. With several
+ * candidates (`transport: 'auto'`, or several addresses) each gets a bounded budget, and a probe
+ * call proves that something answers, so a black-holed port costs at most its budget.
+ */
+import {
+  MtprotoSession,
+  TransportError,
+  type AuthKeyState,
+  type SessionOptions,
+  type Tl,
+  type TlMethodName,
+  type TlMethodResult,
+  type TlType,
+} from '@x/mtproto-core';
+import type { Logger } from './logger.js';
+import { describeTarget, type TransportCandidate } from './transport/candidates.js';
+import { deadlineSignal, raceSignal } from './util/abort.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface DcConnectionOptions {
+  dcId: number;
+  candidates: () => Promise<TransportCandidate[]>;
+  /** Everything the session needs except the transport, target and key. */
+  session: Omit<SessionOptions, 'transport' | 'target' | 'authKey'>;
+  authKey: AuthKeyState | undefined;
+  logger: Logger;
+  /** A key was created (`created`) or its salt/time offset changed. */
+  onAuthKey(key: AuthKeyState, created: boolean): void;
+  onState(state: ConnectionState, connection: DcConnection): void;
+  onUpdates?(updates: TlType<'Updates'>, connection: DcConnection): void;
+  onNewSession?(connection: DcConnection): void;
+}
+
+export class DcConnection {
+  readonly dcId: number;
+  /** The transport kind in use (`tcp`, `websocket` or a custom factory's kind). */
+  kind: string | undefined;
+  /** Where we are connected: the URL or host:port, plus the transport's own description. */
+  description: string | undefined;
+  /** Round trip of the probe call, when one was made. */
+  probeRoundTripMs: number | undefined;
+  /** True when this connection had to create a new auth key. */
+  authKeyCreated = false;
+  private session: MtprotoSession | undefined;
+  private authKey: AuthKeyState | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+  private readonly options: DcConnectionOptions;
+
+  constructor(options: DcConnectionOptions) {
+    this.options = options;
+    this.dcId = options.dcId;
+    this.authKey = options.authKey;
+  }
+
+  get connected(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Connects once; concurrent callers share the attempt, a failed attempt can be retried. */
+  connect(signal?: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportError('TRANSPORT_CLOSED', `DC ${this.dcId} connection is closed`));
+    if (this.session) return Promise.resolve();
+    this.connecting ??= this.connectCandidates(signal).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  async invoke<M extends TlMethodName>(
+    method: Tl<M>,
+    options?: { signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<TlMethodResult<M>> {
+    await this.connect(options?.signal);
+    return this.session!.invoke(method, options);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting?.catch(() => {});
+    const session = this.session;
+    this.session = undefined;
+    await session?.close();
+  }
+
+  private async connectCandidates(signal?: AbortSignal): Promise<void> {
+    const candidates = await this.options.candidates();
+    const failures: string[] = [];
+    let lastError: unknown;
+    this.options.onState('connecting', this);
+    for (const candidate of candidates) {
+      const where = `${candidate.factory.kind} ${describeTarget(candidate.target)}`;
+      const deadline = deadlineSignal(candidate.budgetMs, signal);
+      const session = this.createSession(candidate);
+      const unsubscribe = this.watchKey(session);
+      try {
+        const started = performance.now();
+        await raceSignal(session.connect({ signal: deadline.signal }), deadline.signal);
+        if (candidate.probe) {
+          const probeStart = performance.now();
+          await raceSignal(session.invoke({ _: 'help.getNearestDc' }, { signal: deadline.signal }), deadline.signal);
+          this.probeRoundTripMs = performance.now() - probeStart;
+        }
+        this.adopt(session, candidate, unsubscribe);
+        this.options.logger.info(`DC ${this.dcId}: connected over ${where}`, {
+          ms: Math.round(performance.now() - started),
+          authKey: this.authKeyCreated ? 'created' : 'reused',
+        });
+        return;
+      } catch (error) {
+        lastError = error;
+        unsubscribe();
+        await session.close().catch(() => {});
+        failures.push(`${where}: ${(error as Error).message}`);
+        this.options.logger.warn(`DC ${this.dcId}: ${where} failed, ${candidates.length > failures.length ? 'trying the next way' : 'no more ways to try'}`, {
+          error,
+        });
+        if (signal?.aborted || this.closed) break;
+      } finally {
+        deadline.dispose();
+      }
+    }
+    this.options.onState('closed', this);
+    if (candidates.length === 1 && lastError instanceof Error) throw lastError;
+    throw new TransportError(
+      'TRANSPORT_UNREACHABLE',
+      `DC ${this.dcId} unreachable: ${failures.join('; ') || 'no transport candidates'}`,
+      { cause: lastError },
+    );
+  }
+
+  private createSession(candidate: TransportCandidate): MtprotoSession {
+    return new MtprotoSession({
+      ...this.options.session,
+      transport: candidate.factory,
+      target: candidate.target,
+      ...(this.authKey ? { authKey: this.authKey } : {}),
+    });
+  }
+
+  /** Keys are per DC, not per transport: a key made on a candidate that later failed is kept. */
+  private watchKey(session: MtprotoSession): () => void {
+    return session.on('authKey', (key) => {
+      const created = this.authKey === undefined || this.authKey.authKeyId !== key.authKeyId;
+      if (created) this.authKeyCreated = true;
+      this.authKey = key;
+      this.options.onAuthKey(key, created);
+    });
+  }
+
+  private adopt(session: MtprotoSession, candidate: TransportCandidate, unsubscribeKey: () => void): void {
+    if (this.closed) {
+      unsubscribeKey();
+      void session.close();
+      throw new TransportError('TRANSPORT_CLOSED', `DC ${this.dcId} connection closed while connecting`);
+    }
+    this.session = session;
+    this.kind = candidate.factory.kind;
+    this.description = describeTarget(candidate.target);
+    session.on('state', (state) => {
+      if (this.session !== session) return;
+      this.options.onState(state, this);
+    });
+    session.on('updates', (updates) => {
+      if (this.session === session) this.options.onUpdates?.(updates, this);
+    });
+    session.on('newSession', () => {
+      if (this.session === session) this.options.onNewSession?.(this);
+    });
+    this.options.onState('connected', this);
+  }
+}
