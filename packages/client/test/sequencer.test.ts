@@ -72,6 +72,14 @@ describe('UpdateSequencer', () => {
     expect(s.gaps()).toEqual(['common']);
   });
 
+  it('does not move the date past a batch that is held', () => {
+    const s = started(10);
+    s.ingest(batch([msg(12)], 0, 0, 5000));
+    expect(s.snapshot().date).toBe(900);
+    s.ingest(batch([msg(11)], 0, 0, 6000));
+    expect(s.snapshot().date).toBe(6000);
+  });
+
   it('forceRelease delivers held updates in pts order', () => {
     const s = started(10);
     s.ingest(batch([msg(14)]));

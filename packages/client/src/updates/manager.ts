@@ -96,6 +96,11 @@ export class UpdatesManager {
     this.handleNormalized({ updates: [update], users: [], chats: [], seq: 0, seqStart: 0, date, tooLong: false });
   }
 
+  /** Resolves when no difference is being fetched. */
+  async settled(): Promise<void> {
+    while (this.catchingUp) await this.catchingUp.catch(() => {});
+  }
+
   /** Fetches what was missed (single flight: a request during a run schedules one more run). */
   catchUp(): Promise<void> {
     if (!this.started || this.stopped) return Promise.resolve();

@@ -98,8 +98,15 @@ export class UpdateSequencer {
       return ready;
     }
     for (const update of batch.updates) this.applyOne(update, ready);
-    if (batch.date > this.date) this.date = batch.date;
+    // The date moves only while nothing is held: getDifference starts from it.
+    if (batch.date > this.date && this.heldCount() === 0) this.date = batch.date;
     return ready;
+  }
+
+  private heldCount(): number {
+    let count = 0;
+    for (const list of this.held.values()) count += list.length;
+    return count;
   }
 
   /** Boxes waiting for missing updates (`'seq'` when a whole batch is waiting). */
