@@ -39,8 +39,11 @@ export class FrameEncoder {
   private readonly maxPacketLength: number;
   /** Full framing: per-connection packet counter. */
   private seqno = 0;
-  /** Reused random bytes for padded framing: [0] picks the length, [1..16] are the padding. */
-  private readonly scratch = new Uint8Array(16);
+  /** Random bytes for padded framing, drawn 256 at a time; each packet takes 16 (length + padding). */
+  private readonly randomPool = new Uint8Array(256);
+  private randomOffset = 256;
+  /** The current packet's 16 random bytes: [0] picks the length, [1..16] are the padding. */
+  private scratch = this.randomPool.subarray(0, 16);
 
   constructor(framing: FramingKind, options: FrameEncoderOptions = {}) {
     this.framing = framing;
@@ -177,9 +180,14 @@ export class FrameEncoder {
     }
   }
 
-  /** Draws fresh random bytes and returns a padding length in 0..limit-1 (limit <= 16). */
+  /** Takes 16 fresh random bytes and returns a padding length in 0..limit-1 (limit <= 16). */
   private pickPadding(limit: number): number {
-    this.random(this.scratch);
+    if (this.randomOffset === this.randomPool.length) {
+      this.random(this.randomPool);
+      this.randomOffset = 0;
+    }
+    this.scratch = this.randomPool.subarray(this.randomOffset, this.randomOffset + 16);
+    this.randomOffset += 16;
     return this.scratch[0] % limit;
   }
 }
