@@ -1,0 +1,29 @@
+/**
+ * Diffie-Hellman parameters the server hands out (protocol notes §6.5): Telegram's real 2048-bit
+ * safe prime with g = 3, and the range checks both sides apply to g_a / g_b.
+ */
+import { modPow, randomBytes } from './node-crypto.js';
+import { bytesToBigInt } from '../util/bytes.js';
+
+export const DH_PRIME_HEX =
+  'c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f48198a0aa7c14058229493d22530f4dbfa336f6e0ac925139543aed44cce7c3720fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f642477fe96bb2a941d5bcd1d4ac8cc49880708fa9b378e3c4f3a9060bee67cf9a4a4a695811051907e162753b56b0f6b410dba74d8a84b2a14b3144e0ef1284754fd17ed950d5965b4b9dd46582db1178d169c6bc465b0d6ff9ca3928fef5b9ae4e418fc15e83ebea0f87fa9ff5eed70050ded2849f47bf959d956850ce929851f0d8115f635b105ee2e4e15d04b2454bf6f4fadf034b10403119cd8e3b92fcc5b';
+
+export const DH_PRIME = BigInt(`0x${DH_PRIME_HEX}`);
+export const DH_PRIME_BYTES = new Uint8Array(Buffer.from(DH_PRIME_HEX, 'hex'));
+export const DH_G = 3;
+
+const SAFETY_MARGIN = 1n << (2048n - 64n);
+
+/** 1 < x < p-1 and 2^(2048-64) < x < p - 2^(2048-64) (TDLib enforces the margin on both sides). */
+export function isSafeDhValue(x: bigint, prime: bigint = DH_PRIME): boolean {
+  return x > 1n && x < prime - 1n && x > SAFETY_MARGIN && x < prime - SAFETY_MARGIN;
+}
+
+/** A fresh secret exponent and its public value g^a mod p, retried until g_a passes the checks. */
+export function generateDhSecret(): { a: bigint; gA: bigint } {
+  for (;;) {
+    const a = bytesToBigInt(randomBytes(256));
+    const gA = modPow(BigInt(DH_G), a, DH_PRIME);
+    if (isSafeDhValue(gA)) return { a, gA };
+  }
+}
