@@ -27,6 +27,7 @@ class NodeCarrier implements Carrier {
   readonly emitsFlushed = true;
   private readonly socket: WebSocket;
   private done = false;
+  private opened = false;
   private readonly onFlushed: (error?: Error) => void;
 
   constructor(options: NodeCarrierOptions, request: CarrierRequest, private readonly events: CarrierEvents) {
@@ -51,7 +52,9 @@ class NodeCarrier implements Carrier {
     };
 
     socket.on('open', () => {
-      if (!this.done) events.open();
+      if (this.done) return;
+      this.opened = true;
+      events.open();
     });
     socket.on('message', (data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean) => {
       if (this.done) return;
@@ -69,7 +72,8 @@ class NodeCarrier implements Carrier {
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (this.done) return;
-      this.fail(socket.readyState === WebSocket.CONNECTING ? connectError(error, url, agent !== undefined) : socketError(error, url));
+      // (ws already reports CLOSING here, so readyState cannot tell whether it ever opened.)
+      this.fail(this.opened ? socketError(error, url) : connectError(error, url, agent !== undefined));
     });
     socket.on('close', (code: number, reason: Buffer) => {
       if (this.done) return;

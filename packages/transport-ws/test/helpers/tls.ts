@@ -6,10 +6,11 @@ export interface TestCertificate {
   key: string;
 }
 
-export async function localhostCertificate(commonName = 'localhost'): Promise<TestCertificate> {
+/** A self-signed CA certificate for `names` (default localhost and 127.0.0.1). */
+export async function localhostCertificate(names: string[] = ['localhost', '127.0.0.1']): Promise<TestCertificate> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 24 * 3600_000);
-  const pems = await generate([{ name: 'commonName', value: commonName }], {
+  const pems = await generate([{ name: 'commonName', value: names[0] }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate,
@@ -20,10 +21,7 @@ export async function localhostCertificate(commonName = 'localhost'): Promise<Te
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
+        altNames: names.map((name) => (/^[\d.]+$/.test(name) ? { type: 7, ip: name } : { type: 2, value: name })),
       },
     ],
   } as Parameters<typeof generate>[1]);
