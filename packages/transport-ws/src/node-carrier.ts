@@ -42,7 +42,8 @@ class NodeCarrier implements Carrier {
       perMessageDeflate: false,
       followRedirects: false,
       maxPayload: request.maxMessageLength,
-      handshakeTimeout: request.timeoutMs,
+      // The transport's own timer reports the timeout; this one only guarantees ws gives up too.
+      handshakeTimeout: request.timeoutMs + 1000,
     });
     // Node buffers are handed out as Uint8Array views without a copy.
     socket.binaryType = 'nodebuffer';

@@ -28,6 +28,10 @@ export function connectError(error: NodeJS.ErrnoException, url: string, viaProxy
 }
 
 export function socketError(error: NodeJS.ErrnoException, url: string): TransportError {
+  // ws's own codes: the server broke the WebSocket framing (bad opcode, oversized message...).
+  if (error.code?.startsWith('WS_ERR_')) {
+    return new TransportError('TRANSPORT_PROTOCOL', `WebSocket to ${url}: ${error.message} (${error.code})`, { cause: error });
+  }
   return new TransportError('TRANSPORT_RESET', `WebSocket to ${url} failed: ${error.code ?? error.message}`, { cause: error });
 }
 

@@ -165,6 +165,19 @@ describe('inbound: a byte stream, whatever the message boundaries', () => {
     expect(c.calls.at(-1)).toBe('close');
   });
 
+  it('a message far over maxPacketLength is refused by the carrier: TRANSPORT_PROTOCOL', async () => {
+    const s = await server({ onPacket: () => {} });
+    const c = client(webSocketTransport({ tls: false, maxPacketLength: 1024 }), { url: s.url });
+    await c.transport.connect();
+    await c.transport.send(packet(1));
+    const conn = await s.connection();
+    await until(() => conn.packets.length === 1, 'first packet');
+    conn.sendMessage(new Uint8Array(1024 + 65536 + 1));
+    const info = await c.closed;
+    expect(info.error?.code).toBe('TRANSPORT_PROTOCOL');
+    expect(info.error?.message).toMatch(/WS_ERR_UNSUPPORTED_MESSAGE_LENGTH/);
+  });
+
   it('a handler that throws closes the transport with TRANSPORT_HANDLER', async () => {
     const s = await server();
     const factory = webSocketTransport({ tls: false });
