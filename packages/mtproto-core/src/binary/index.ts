@@ -1,0 +1,2 @@
+export { TlWriter } from './writer.js';
+export { TlReader } from './reader.js';

@@ -1,0 +1,1 @@
+export { serializeTl, deserializeTl, readMethodResult } from './index.js';
