@@ -24,6 +24,9 @@ export { MemoryPeer } from './transport/memory-peer.js';
 export type { CryptoProvider, AesCtrStream } from './crypto/provider.js';
 
 // TL layer
+export * from './tl/index.js';
+export * from './tl/container.js';
+export { TlReader, TlWriter } from './binary/index.js';
 
 // auth-key exchange
 
