@@ -14,9 +14,9 @@ import {
   defaultCryptoProvider,
   type AuthKeyState,
   type CryptoProvider,
+  type RsaPublicKey,
   type Tl,
-  type TlMethodName,
-  type TlMethodResult,
+  type TlMethod,
   type TlType,
 } from '@x/mtproto-core';
 import { DcConnection, type ConnectionState } from './dc-connection.js';
@@ -38,6 +38,7 @@ import { TransportLoader } from './transport/loader.js';
 import { expandSentMessage } from './updates/normalize.js';
 import { UpdatesManager, type UpdateEntities } from './updates/manager.js';
 import { sleep } from './util/abort.js';
+import type { ResultOf } from './util/method.js';
 import { Emitter } from './util/emitter.js';
 import { RecentKeys } from './util/recent-keys.js';
 import { importRsaPublicKeyPem } from './util/rsa.js';
@@ -107,7 +108,7 @@ export class Client {
   private data: SessionData | undefined;
   private dcTargets: DcTargets | undefined;
   private loader: TransportLoader | undefined;
-  private rsaKeys: unknown[] = [];
+  private rsaKeys: RsaPublicKey[] = [];
   private homeDcId: number | undefined;
   private peers = new PeerCache();
   private resolver: PeerResolver;
@@ -208,6 +209,7 @@ export class Client {
         await this.getMe();
       }
       this.firstRoundTripMs ??= performance.now() - started;
+      void this.refreshDcTable();
       if (this.isAuthorized()) await this.updatesManager().start();
       this.status = 'connected';
       await this.saveNow();
@@ -258,7 +260,7 @@ export class Client {
    * up to `floodSleepThreshold` seconds (above: FloodWaitError), and feeds returned updates into
    * the update stream.
    */
-  async invoke<M extends TlMethodName>(method: Tl<M>, options: InvokeOptions = {}): Promise<TlMethodResult<M>> {
+  async invoke<M extends TlMethod>(method: M, options: InvokeOptions = {}): Promise<ResultOf<M>> {
     if (this.status !== 'connected' && this.status !== 'connecting') {
       throw new MtprotoError('CLIENT_STATE', this.status === 'new' ? 'call connect() first' : 'the client is stopped');
     }
@@ -305,7 +307,7 @@ export class Client {
 
   // ---------------------------------------------------------------- internals: calls
 
-  private async call<M extends TlMethodName>(method: Tl<M>, options: InvokeOptions = {}): Promise<TlMethodResult<M>> {
+  private async call<M extends TlMethod>(method: M, options: InvokeOptions = {}): Promise<ResultOf<M>> {
     let dcId = options.dcId;
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_CALL_ATTEMPTS; attempt++) {
@@ -313,9 +315,12 @@ export class Client {
       const connection = onHome ? this.home() : await this.authorizedConnection(dcId!);
       if (!connection) throw new MtprotoError('CLIENT_STATE', 'not connected');
       try {
-        const result = await connection.invoke(method, { signal: options.signal ?? this.stopController.signal, timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs });
-        if (onHome && isUpdates(result)) this.updates?.handle(result);
-        return result;
+        const result: unknown = await connection.invoke(method, {
+          signal: options.signal ?? this.stopController.signal,
+          ...((options.timeoutMs ?? this.options.requestTimeoutMs) !== undefined ? { timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs } : {}),
+        });
+        if (onHome && isUpdates(result)) this.updates?.handle(result as TlType<'Updates'>);
+        return result as ResultOf<M>;
       } catch (error) {
         lastError = error;
         if (!(error instanceof RpcError)) throw error;
@@ -466,7 +471,7 @@ export class Client {
       candidates: () => this.candidates(dcId),
       session: {
         crypto: this.crypto,
-        ...(this.rsaKeys.length > 0 ? { rsaKeys: this.rsaKeys as never } : {}),
+        ...(this.rsaKeys.length > 0 ? { rsaKeys: this.rsaKeys } : {}),
         initConnection: {
           apiId: this.apiId,
           deviceModel: this.options.deviceModel ?? defaultDeviceModel(),
@@ -557,6 +562,19 @@ export class Client {
     return out;
   }
 
+  /** Learns current DC addresses from help.getConfig (addresses change; the built-ins are a bootstrap). */
+  private async refreshDcTable(): Promise<void> {
+    const registry = this.dcTargets?.registry;
+    if (!registry || registry.overridden) return;
+    try {
+      const config = await this.call({ _: 'help.getConfig' });
+      registry.applyConfig(config, { test: this.isTest() });
+      this.saveSoon();
+    } catch (error) {
+      if (this.status === 'connected') this.logger.debug('help.getConfig failed; keeping the known DC table', { error });
+    }
+  }
+
   // ---------------------------------------------------------------- internals: setup and storage
 
   /** Loads the session and the DC table. */
@@ -571,7 +589,7 @@ export class Client {
     this.peers = new PeerCache(data.peers);
     this.resolver = this.createResolver();
     if (data.self) this.logger.debug('session loaded', { storage: this.storage.description, homeDcId: data.homeDcId });
-    this.dcTargets = new DcTargets({ test, ipv6: this.options.ipv6 ?? false, webSocketTls: this.options.webSocketTls ?? true }, override);
+    this.dcTargets = new DcTargets({ test, ipv6: this.options.ipv6 ?? false, webSocketTls: this.options.webSocketTls ?? true }, override, data.registry);
     this.loader = new TransportLoader({ ...(override?.tlsCaPem ? { tlsCaPem: override.tlsCaPem } : {}), ...(this.options.proxy ? { proxy: this.options.proxy } : {}) });
     this.rsaKeys = override?.rsaPublicKeyPem ? [importRsaPublicKeyPem(override.rsaPublicKeyPem)] : [];
   }
@@ -622,8 +640,10 @@ export class Client {
 
   private defaultDcId(): number {
     if (this.options.defaultDcId) return this.options.defaultDcId;
-    const known = this.dcTargets!.knownDcIds();
-    return known.includes(DEFAULT_DC) ? DEFAULT_DC : known[0]!;
+    const choice = this.options.transport;
+    const kind: TransportKind = choice === 'websocket' || (choice === undefined && this.options.webSocket) ? 'websocket' : 'tcp';
+    const known = this.dcTargets!.knownDcIds(kind);
+    return known.includes(DEFAULT_DC) || known.length === 0 ? DEFAULT_DC : known[0]!;
   }
 
   private updatesManager(): UpdatesManager {
@@ -674,6 +694,7 @@ export class Client {
     this.saving = this.saving.catch(() => {}).then(() => {
       if (this.updates) data.updates = this.updates.sequencer.snapshot();
       data.peers = this.peers.export();
+      if (this.dcTargets) data.registry = this.dcTargets.toJSON();
       return storage.save(data);
     });
     return this.saving;
@@ -685,7 +706,7 @@ export class Client {
   }
 }
 
-function isUpdates(value: unknown): value is TlType<'Updates'> {
+function isUpdates(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const name = (value as { _?: unknown })._;
   return (
@@ -702,14 +723,21 @@ function isUpdates(value: unknown): value is TlType<'Updates'> {
 /** The message our sendMessage created, found through updateMessageID's random_id. */
 function findSentMessage(result: TlType<'Updates'>, randomId: bigint): Tl<'message'> | undefined {
   if (result._ !== 'updates' && result._ !== 'updatesCombined' && result._ !== 'updateShort') return undefined;
-  const list = result._ === 'updateShort' ? [result.update] : result.updates;
-  const idUpdate = list.find((u) => u._ === 'updateMessageID' && u.randomId === randomId) as Tl<'updateMessageID'> | undefined;
+  const list: readonly LooseUpdate[] = result._ === 'updateShort' ? [result.update] : result.updates;
+  let id: number | undefined;
+  for (const update of list) if (update._ === 'updateMessageID' && update.randomId === randomId) id = update.id as number;
   for (const update of list) {
     if (update._ !== 'updateNewMessage' && update._ !== 'updateNewChannelMessage') continue;
-    const message = update.message;
-    if (message._ === 'message' && (idUpdate === undefined || message.id === idUpdate.id)) return message;
+    const message = update.message as Tl<'message'> | { _: 'messageEmpty' | 'messageService' };
+    if (message._ === 'message' && (id === undefined || message.id === id)) return message;
   }
   return undefined;
+}
+
+/** An update read by field name only: the full union is too large for TypeScript to narrow cheaply. */
+interface LooseUpdate {
+  readonly _: string;
+  readonly [field: string]: unknown;
 }
 
 function toFloodWait(error: RpcError): FloodWaitError {

@@ -8,12 +8,11 @@ import {
   TransportError,
   type AuthKeyState,
   type SessionOptions,
-  type Tl,
-  type TlMethodName,
-  type TlMethodResult,
+  type TlMethod,
   type TlType,
 } from '@x/mtproto-core';
 import type { Logger } from './logger.js';
+import type { ResultOf } from './util/method.js';
 import { describeTarget, type TransportCandidate } from './transport/candidates.js';
 import { deadlineSignal, raceSignal } from './util/abort.js';
 
@@ -69,10 +68,7 @@ export class DcConnection {
     return this.connecting;
   }
 
-  async invoke<M extends TlMethodName>(
-    method: Tl<M>,
-    options?: { signal?: AbortSignal; timeoutMs?: number },
-  ): Promise<TlMethodResult<M>> {
+  async invoke<M extends TlMethod>(method: M, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ResultOf<M>> {
     await this.connect(options?.signal);
     return this.session!.invoke(method, options);
   }

@@ -1,9 +1,10 @@
 /**
- * Turns "DC n over transport kind k" into addresses: from the user's override (e.g. the local test
- * DC) when given, else from @x/dc-registry's built-in and learned tables.
+ * Turns "DC n over transport kind k" into addresses through @x/dc-registry: its built-in tables,
+ * what it learned from help.getConfig (saved with the session), or the user's override (e.g. the
+ * local test DC), which replaces everything.
  */
-import { MtprotoError, type TransportTarget } from '@x/mtproto-core';
 import { DcRegistry } from '@x/dc-registry';
+import type { TransportTarget } from '@x/mtproto-core';
 import type { TransportKind } from '../transport/candidates.js';
 import type { DcsOverride } from './override.js';
 
@@ -18,39 +19,35 @@ export class DcTargets {
 
   constructor(
     private readonly settings: TargetSettings,
-    private readonly override: DcsOverride | undefined,
+    override: DcsOverride | undefined,
+    saved: unknown,
   ) {
-    this.registry = new DcRegistry();
+    this.registry = restore(saved);
+    if (override) this.registry.setOverride({ dcs: override.dcs, ...(override.test !== undefined ? { test: override.test } : {}) });
   }
 
-  /** The DC ids known, for picking a default. */
-  knownDcIds(): number[] {
-    if (this.override) return this.override.dcs.map((dc) => dc.id);
-    return [1, 2, 3, 4, 5];
+  /** The DC ids known for this transport, for picking a default. */
+  knownDcIds(kind: TransportKind): number[] {
+    return this.registry.dcIds({ transport: kind, test: this.settings.test });
   }
 
   resolve(kind: TransportKind, dcId: number): TransportTarget[] {
     const { test, ipv6, webSocketTls } = this.settings;
-    if (this.override) {
-      const dc = this.override.dcs.find((entry) => entry.id === dcId);
-      if (!dc) throw unknownDc(dcId, 'the dcs override');
-      const base = { dcId, test: this.override.test ?? false, media: false };
-      if (kind === 'tcp') {
-        if (!dc.host || dc.tcpPort === undefined) throw noAddress(dcId, 'a TCP address (host + tcpPort)');
-        return [{ ...base, host: dc.host, port: dc.tcpPort }];
-      }
-      const url = webSocketTls ? dc.wssUrl : dc.wsUrl;
-      if (!url) throw noAddress(dcId, webSocketTls ? 'a wss:// URL (wssUrl)' : 'a ws:// URL (wsUrl)');
-      return [{ ...base, url }];
-    }
-    return this.registry.resolve(dcId, { transport: kind === 'tcp' ? 'tcp' : 'ws', tls: webSocketTls, test, media: false, ipv6 });
+    return this.registry.resolve(dcId, { transport: kind, tls: webSocketTls, test, media: false, ipv6 });
+  }
+
+  /** Learned state for the session (the override and built-ins are not saved). */
+  toJSON(): unknown {
+    return this.registry.toJSON();
   }
 }
 
-function unknownDc(dcId: number, where: string): MtprotoError {
-  return new MtprotoError('DC_UNKNOWN', `DC ${dcId} is not in ${where}`);
-}
-
-function noAddress(dcId: number, what: string): MtprotoError {
-  return new MtprotoError('DC_NO_ADDRESS', `DC ${dcId} has no ${what} in the dcs override`);
+function restore(saved: unknown): DcRegistry {
+  if (saved === undefined || saved === null) return new DcRegistry();
+  try {
+    return DcRegistry.fromJSON(saved as Parameters<typeof DcRegistry.fromJSON>[0]);
+  } catch {
+    // Learned addresses are a cache: start from the built-in tables if they no longer parse.
+    return new DcRegistry();
+  }
 }

@@ -2,7 +2,8 @@
  * `chatRef()`: turns what a user writes ('@alice', 'alice', 't.me/alice', 'me', 123, -100123n...)
  * into an `InputPeer`, asking the server only when the cache does not know the answer.
  */
-import { MtprotoError, type Tl, type TlMethodName, type TlMethodResult, type TlType } from '@x/mtproto-core';
+import { MtprotoError, type TlType } from '@x/mtproto-core';
+import type { Invoke } from '../util/method.js';
 import { peerKeyOf, unmarkId, type PeerKey } from './marked-id.js';
 import type { PeerCache } from './peer-cache.js';
 
@@ -11,7 +12,7 @@ export type ChatLike = string | number | bigint | PeerKey | TlType<'InputPeer'> 
 
 export interface PeerResolverOptions {
   peers: PeerCache;
-  invoke<M extends TlMethodName>(method: Tl<M>): Promise<TlMethodResult<M>>;
+  invoke: Invoke;
   selfId(): bigint | undefined;
 }
 

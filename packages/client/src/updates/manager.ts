@@ -4,7 +4,8 @@
  * or the server says `updatesTooLong`, after reconnects and `new_session_created`, and hands each
  * update to the client exactly once.
  */
-import { RpcError, type Tl, type TlMethodName, type TlMethodResult, type TlType } from '@x/mtproto-core';
+import { RpcError, type Tl, type TlType } from '@x/mtproto-core';
+import type { Invoke } from '../util/method.js';
 import type { Logger } from '../logger.js';
 import type { PeerCache } from '../peers/peer-cache.js';
 import type { StoredUpdateState } from '../storage/session-data.js';
@@ -18,7 +19,7 @@ export interface UpdateEntities {
 }
 
 export interface UpdatesManagerOptions {
-  invoke<M extends TlMethodName>(method: Tl<M>): Promise<TlMethodResult<M>>;
+  invoke: Invoke;
   peers: PeerCache;
   logger: Logger;
   selfId(): bigint | undefined;
