@@ -13,8 +13,22 @@ const BOOL_FALSE = 0xbc799737;
 type Reader = (r: TlReader) => any;
 type Writer = (w: TlWriter, value: any) => void;
 
+/** Deeper nesting than any real object has: hostile input must not overflow the stack. */
+const MAX_DEPTH = 64;
+let depth = 0;
+
 /** Reads a boxed object: constructor id, then its fields. Bool and untyped vectors are handled too. */
 export function readObject(r: TlReader): any {
+  if (depth >= MAX_DEPTH) r.fail(`objects nested deeper than ${MAX_DEPTH}`);
+  depth++;
+  try {
+    return readBoxed(r);
+  } finally {
+    depth--;
+  }
+}
+
+function readBoxed(r: TlReader): any {
   const start = r.position;
   const id = r.uint32();
   if (id === BOOL_TRUE) return true;

@@ -158,3 +158,17 @@ describe('bad input', () => {
     expect(() => serializeTl({ _: 'nope' } as never)).toThrow(/unknown TL object 'nope'/);
   });
 });
+
+describe('nesting', () => {
+  it('rejects hostile nesting with TlDecodeError instead of overflowing the stack', () => {
+    // jsonArray#f7444763 value:Vector<JSONValue>, nested 10,000 deep.
+    const w = new TlWriter();
+    for (let i = 0; i < 10_000; i++) {
+      w.uint32(0xf7444763);
+      w.uint32(0x1cb5c415);
+      w.int32(1);
+    }
+    w.uint32(0x3f6d7b68); // jsonNull
+    expect(() => deserializeTl(w.toBytes())).toThrow(/nested deeper/);
+  });
+});

@@ -206,11 +206,11 @@ function itemReader(ref: TlTypeRef, ctx: CodecContext): [string, number] {
     case 'primitive':
       return [PRIMITIVE_ITEM_READER[ref.name], PRIMITIVE_SIZE[ref.name]];
     case 'object':
-      return ref.bare ? [`r${bareIndex(ref, ctx)}`, 0] : ['readObject', 4];
+      return ref.bare ? [`r${bareIndex(ref, ctx)}`, 0] : ['O', 4];
     case 'vector':
       return [`(r) => ${readExpr(ref, ctx)}`, 4];
     default:
-      return ['readObject', 4];
+      return ['O', 4];
   }
 }
 
@@ -219,11 +219,11 @@ function itemWriter(ref: TlTypeRef, ctx: CodecContext): string {
     case 'primitive':
       return PRIMITIVE_ITEM_WRITER[ref.name];
     case 'object':
-      return ref.bare ? `w${bareIndex(ref, ctx)}` : 'writeObject';
+      return ref.bare ? `w${bareIndex(ref, ctx)}` : 'W';
     case 'vector':
       return `(w, v) => { ${writeStatement(ref, 'v', ctx)} }`;
     default:
-      return 'writeObject';
+      return 'W';
   }
 }
 
@@ -236,9 +236,9 @@ function readExpr(ref: TlTypeRef, ctx: CodecContext): string {
       return ref.boxed ? `readVector(r, ${reader}, ${size})` : `readBareVector(r, ${reader}, ${size})`;
     }
     case 'object':
-      return ref.bare ? `r${bareIndex(ref, ctx)}(r)` : 'readObject(r)';
+      return ref.bare ? `r${bareIndex(ref, ctx)}(r)` : 'O(r)';
     default:
-      return 'readObject(r)';
+      return 'O(r)';
   }
 }
 
@@ -252,14 +252,14 @@ function writeStatement(ref: TlTypeRef, value: string, ctx: CodecContext): strin
         ? `writeVector(w, ${value}, ${itemWriter(ref.of, ctx)});`
         : `writeBareVector(w, ${value}, ${itemWriter(ref.of, ctx)});`;
     case 'object':
-      return ref.bare ? `w${bareIndex(ref, ctx)}(w, ${value});` : `writeObject(w, ${value});`;
+      return ref.bare ? `w${bareIndex(ref, ctx)}(w, ${value});` : `W(w, ${value});`;
     default:
-      return `writeObject(w, ${value});`;
+      return `W(w, ${value});`;
   }
 }
 
 function flagVar(param: TlParam): string {
-  return `f_${param.name}`;
+  return `f${param.name}`;
 }
 
 function readerFunction(entry: TlEntry, i: number, ctx: CodecContext): string {
@@ -273,7 +273,7 @@ function readerFunction(entry: TlEntry, i: number, ctx: CodecContext): string {
     const prop = /^[A-Za-z_$][\w$]*$/.test(key) ? `o.${key}` : `o['${key}']`;
     if (p.condition) {
       const bit = p.condition.bit === 31 ? '-2147483648' : String(2 ** p.condition.bit);
-      const test = `(f_${p.condition.field} & ${bit})`;
+      const test = `(f${p.condition.field} & ${bit})`;
       if (p.type.kind === 'primitive' && p.type.name === 'true') body += ` ${prop} = ${test} !== 0;`;
       else body += ` if (${test}) ${prop} = ${readExpr(p.type, ctx)};`;
     } else {
@@ -321,7 +321,7 @@ function generateCodec(
   const ctx: CodecContext = { index, byName, typeMembers };
   let out = HEADER;
   out += '// @ts-nocheck — hot generated code; its types are in types.ts and checked by the round-trip tests.\n';
-  out += "import {\n  readObject, writeObject, readVector, readBareVector, writeVector, writeBareVector,\n  rInt, rLong, rDouble, rInt128, rInt256, rString, rBytes, rBool,\n  wInt, wLong, wDouble, wInt128, wInt256, wString, wBytes, wBool,\n} from '../runtime.js';\n\n";
+  out += "import {\n  readObject as O, writeObject as W, readVector, readBareVector, writeVector, writeBareVector,\n  rInt, rLong, rDouble, rInt128, rInt256, rString, rBytes, rBool,\n  wInt, wLong, wDouble, wInt128, wInt256, wString, wBytes, wBool,\n} from '../runtime.js';\n\n";
   out += `export const LAYER = ${layer};\n\n`;
   entries.forEach((e, i) => {
     out += readerFunction(e, i, ctx) + '\n';
@@ -338,9 +338,6 @@ function generateCodec(
       out += `  ['${e.name}', (r) => ${readExpr(e.result, ctx)}],\n`;
     }
   }
-  out += ']);\n\n/** Bare readers and writers by name, for `%Type` and bare vectors outside the generated code. */\n';
-  out += 'export const BARE = new Map([\n';
-  for (const e of entries) if (e.kind === 'constructor') out += `  ['${e.name}', [r${index.get(e.name)}, w${index.get(e.name)}]],\n`;
   out += ']);\n';
   return out;
 }
