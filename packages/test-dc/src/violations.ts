@@ -10,10 +10,10 @@ export type ViolationKind =
   | 'ws-missing-binary-subprotocol'
   | 'msg-id-not-increasing'
   | 'msg-id-not-divisible-by-4'
-  | 'msg-id-time'
   | 'seq-no-parity'
   | 'seq-no-order'
   | 'padding-out-of-range'
+  | 'message-invalid'
   | 'container-invalid'
   | 'api-call-before-layer'
   | 'handshake-invalid';
