@@ -37,8 +37,10 @@ export interface StoredMessage {
   id: number;
   /** The chat it belongs to, as the box owner sees it. */
   peer: PeerRef;
-  /** Who wrote it (a channel post has none). */
+  /** Who wrote it, as shown in `from_id` (a broadcast channel post shows none). */
   fromId?: number;
+  /** Who actually sent it (also for channel posts). */
+  authorId: number;
   out: boolean;
   date: number;
   text: string;

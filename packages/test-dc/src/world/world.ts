@@ -178,14 +178,14 @@ export class World {
     }
 
     const date = this.now();
-    const own = this.store(sender, { peer, fromId, out: true, date, text, documentId });
+    const own = this.store(sender, { peer, fromId, authorId: fromId, out: true, date, text, documentId });
     if (randomId !== undefined) sender.box.sentByRandomId.set(randomId, { id: own.id, pts: own.pts, date });
     this.deliver({ userId: fromId, message: own, senderId: fromId });
     for (const recipientId of recipients) {
       const recipient = this.users.get(recipientId);
       if (recipient === undefined) continue;
       const seenPeer: PeerRef = peer.kind === 'user' ? { kind: 'user', id: fromId } : peer;
-      const copy = this.store(recipient, { peer: seenPeer, fromId, out: false, date, text, documentId });
+      const copy = this.store(recipient, { peer: seenPeer, fromId, authorId: fromId, out: false, date, text, documentId });
       this.deliver({ userId: recipientId, message: copy, senderId: fromId });
     }
     return { ok: true, message: own, pts: own.pts, duplicate: false };
@@ -207,6 +207,7 @@ export class World {
       id: channel.nextId++,
       peer: { kind: 'channel', id: channelId },
       ...(channel.broadcast ? {} : { fromId }),
+      authorId: fromId,
       out: false,
       date: this.now(),
       text,
