@@ -21,7 +21,8 @@ export { memoryTransport, MemoryTransport, type MemoryTransportOptions } from '.
 export { MemoryPeer } from './transport/memory-peer.js';
 
 // crypto
-export type { CryptoProvider, AesCtrStream } from './crypto/provider.js';
+export * from './crypto/index.js';
+export { portableCryptoProvider as defaultCryptoProvider } from './crypto/portable.js';
 
 // TL layer
 export * from './tl/index.js';
@@ -29,5 +30,13 @@ export * from './tl/container.js';
 export { TlReader, TlWriter } from './binary/index.js';
 
 // auth-key exchange
+export { exchangeAuthKey, handshakeDcId, type AuthKeyExchangeOptions, type AuthKeyExchangeResult, type PlainChannel } from './auth/handshake.js';
+export { encodePlainMessage, decodePlainMessage, isPlainPacket, type PlainMessage } from './auth/plain-message.js';
+export { builtInRsaKeys, trustedRsaKeys } from './auth/rsa-keys.js';
 
 // session
+export { MtprotoSession } from './session/session.js';
+export type { AuthKeyState, InitConnectionParams, InvokeOptions, Logger, SessionEvents, SessionOptions, SessionState } from './session/types.js';
+export { MessageCipher, paddingLength } from './session/message-cipher.js';
+export { PlaintextWriter } from './session/plaintext-writer.js';
+export { MessageIdGenerator } from './session/msg-id.js';
