@@ -11,6 +11,7 @@ import {
   FloodWaitError,
   MtprotoError,
   RpcError,
+  TransportError,
   defaultCryptoProvider,
   type AuthKeyState,
   type CryptoProvider,
@@ -119,6 +120,7 @@ export class Client {
   private idleWaiters: Array<() => void> = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private firstRoundTripMs: number | undefined;
+  private relogging: Promise<void> | undefined;
 
   constructor(apiId: number, apiHash: string, options: ClientOptions = {}) {
     if (!Number.isInteger(apiId) || apiId <= 0) throw new TypeError('apiId must be a positive integer (from my.telegram.org)');
@@ -323,6 +325,11 @@ export class Client {
         return result as ResultOf<M>;
       } catch (error) {
         lastError = error;
+        if (error instanceof TransportError && error.transportCode === -404 && onHome && this.status !== 'stopping') {
+          // The server forgot our key: the next attempt makes a new one; log the bot in again on it.
+          if (this.options.botToken && method._ !== 'auth.importBotAuthorization') await this.relogin();
+          continue;
+        }
         if (!(error instanceof RpcError)) throw error;
         const retry = await this.recover(error, method, onHome ? this.homeDcId! : dcId!);
         if (retry === 'throw') throw error instanceof FloodWaitError || error.waitSeconds === undefined ? error : toFloodWait(error);
@@ -349,6 +356,13 @@ export class Client {
       if (dcId !== this.homeDcId) return 'throw';
       await this.switchHome(migrateDc, method._ === 'auth.importBotAuthorization');
       return { dcId: undefined };
+    }
+    if (error.errorMessage === 'AUTH_KEY_UNREGISTERED' && dcId === this.homeDcId && this.options.botToken && method._ !== 'auth.importBotAuthorization') {
+      // The login on this key is gone (logged out elsewhere, key replaced): log in again.
+      const stored = this.data?.dcs.get(dcId);
+      if (stored) stored.authorized = false;
+      await this.relogin();
+      return 'same';
     }
     if (error.errorMessage === 'AUTH_KEY_UNREGISTERED' && dcId !== this.homeDcId) {
       // Our imported authorization on that DC is gone: import again.
@@ -418,6 +432,14 @@ export class Client {
       botAuthToken: this.options.botToken!,
     });
     this.afterLogin(authorization);
+  }
+
+  /** Logs the bot in again on the home DC (single flight: concurrent failures share one login). */
+  private relogin(): Promise<void> {
+    this.relogging ??= this.importBotAuthorization().finally(() => {
+      this.relogging = undefined;
+    });
+    return this.relogging;
   }
 
   /** Logs the bot in on the current home DC directly (no migration handling: used by switchHome). */
@@ -490,6 +512,10 @@ export class Client {
       onState: (state, dc) => this.onConnectionState(state, dc),
       onUpdates: (updates, dc) => {
         if (dc.dcId === this.homeDcId) this.updates?.handle(updates);
+      },
+      onKeyRejected: (dc) => {
+        this.data!.dcs.delete(dc.dcId);
+        this.saveSoon();
       },
       onNewSession: (dc) => {
         if (dc.dcId === this.homeDcId) void this.updates?.catchUp().catch(() => {});
@@ -673,7 +699,10 @@ export class Client {
       if (!this.seenMessages.add(key)) return;
     }
     this.events.emit('update', update, entities);
-    if (message && message._ === 'message' && !message.out) this.events.emit('message', new Message(message, this, entities.users));
+    if (message && message._ === 'message' && !message.out) {
+      const findUser = (id: bigint) => entities.users.find((user) => user.id === id) ?? (this.peers.user(id) as TlType<'User'> | undefined);
+      this.events.emit('message', new Message(message, this, findUser));
+    }
   }
 
   private saveSoon(): void {

@@ -30,6 +30,8 @@ export interface DcConnectionOptions {
   onState(state: ConnectionState, connection: DcConnection): void;
   onUpdates?(updates: TlType<'Updates'>, connection: DcConnection): void;
   onNewSession?(connection: DcConnection): void;
+  /** The server does not know our key (transport error -404): it is gone, a new one will be made. */
+  onKeyRejected(connection: DcConnection): void;
 }
 
 export class DcConnection {
@@ -70,7 +72,11 @@ export class DcConnection {
 
   async invoke<M extends TlMethod>(method: M, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ResultOf<M>> {
     await this.connect(options?.signal);
-    return this.session!.invoke(method, options);
+    const session = this.session;
+    if (!session) throw new TransportError('TRANSPORT_CLOSED', `DC ${this.dcId} connection is closed`);
+    // The session is typed by method name; the client infers from the method object: same thing.
+    const invoke = session.invoke.bind(session) as (method: TlMethod, options?: { signal?: AbortSignal; timeoutMs?: number }) => Promise<unknown>;
+    return (await invoke(method, options)) as ResultOf<M>;
   }
 
   async close(): Promise<void> {
@@ -164,6 +170,18 @@ export class DcConnection {
     });
     session.on('newSession', () => {
       if (this.session === session) this.options.onNewSession?.(this);
+    });
+    session.on('error', (error) => {
+      if (this.session !== session) return;
+      if (error instanceof TransportError && error.transportCode === -404) {
+        this.options.logger.warn(`DC ${this.dcId}: the server does not know our auth key; a new one will be created`);
+        this.authKey = undefined;
+        this.options.onKeyRejected(this);
+      }
+    });
+    session.on('state', (state) => {
+      // A session that closed by itself (fatal error, reconnect off) is replaced on the next call.
+      if (state === 'closed' && this.session === session) this.session = undefined;
     });
     this.options.onState('connected', this);
   }

@@ -36,7 +36,8 @@ export class Message {
   readonly sender: Tl<'user'> | undefined;
   private readonly replier: MessageReplier;
 
-  constructor(raw: Tl<'message'>, replier: MessageReplier, users: readonly TlType<'User'>[] = []) {
+  /** `findUser` looks the sender up (in the update's users, then the client's cache). */
+  constructor(raw: Tl<'message'>, replier: MessageReplier, findUser: (id: bigint) => TlType<'User'> | undefined = () => undefined) {
     this.raw = raw;
     this.replier = replier;
     this.id = raw.id;
@@ -48,7 +49,8 @@ export class Message {
     this.out = raw.out === true;
     this.replyToMessageId = raw.replyTo?._ === 'messageReplyHeader' ? raw.replyTo.replyToMsgId : undefined;
     const senderId = this.senderId;
-    this.sender = senderId === undefined ? undefined : (users.find((u) => u._ === 'user' && u.id === senderId) as Tl<'user'> | undefined);
+    const sender = senderId !== undefined && senderId > 0n ? findUser(senderId) : undefined;
+    this.sender = sender?._ === 'user' ? sender : undefined;
   }
 
   /** Sends `text` to the same chat as a reply to this message. */

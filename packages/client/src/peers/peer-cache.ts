@@ -15,12 +15,15 @@ export interface EntityLike {
 }
 
 const MAX_PEERS = 10_000;
+const MAX_USER_OBJECTS = 2_000;
 /** Username -> id answers older than this are looked up again (usernames can change hands). */
 const USERNAME_TTL_SECONDS = 24 * 3600;
 
 export class PeerCache {
   private readonly peers = new Map<string, StoredPeer>();
   private readonly usernames = new Map<string, StoredPeer>();
+  /** The latest full user objects seen (names, flags), for messages whose update carried none. */
+  private readonly userObjects = new Map<bigint, EntityLike>();
   private changed = false;
 
   constructor(initial: readonly StoredPeer[] = []) {
@@ -38,6 +41,7 @@ export class PeerCache {
     for (const user of users ?? []) {
       if (user._ !== 'user') continue;
       this.learn('user', user, now);
+      if (!user.min || !this.userObjects.has(user.id)) this.rememberUser(user);
     }
     for (const chat of chats ?? []) {
       if (chat._ === 'chat' || chat._ === 'chatForbidden') this.learn('chat', { ...chat, accessHash: 0n }, now);
@@ -47,6 +51,17 @@ export class PeerCache {
 
   get(peer: PeerKey): StoredPeer | undefined {
     return this.peers.get(peerCacheKey(peer));
+  }
+
+  /** The latest full `user` object seen for `id` (memory only). */
+  user(id: bigint): EntityLike | undefined {
+    return this.userObjects.get(id);
+  }
+
+  private rememberUser(user: EntityLike): void {
+    this.userObjects.delete(user.id);
+    this.userObjects.set(user.id, user);
+    if (this.userObjects.size > MAX_USER_OBJECTS) this.userObjects.delete(this.userObjects.keys().next().value as bigint);
   }
 
   /** A fresh username -> peer answer, or undefined. */
