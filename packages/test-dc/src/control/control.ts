@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Dc } from '../dc/dc.js';
-import type { Faults } from '../faults/faults.js';
+import { parseFaults, type Faults } from '../faults/faults.js';
 import type { ConnectionInfo } from '../net/connection.js';
 import type { Violation, ViolationLog } from '../violations.js';
 import type { PeerRef, StoredMessage, WorldUser } from '../world/entities.js';
@@ -169,7 +169,10 @@ export class TestDcControl {
    * Sets fault switches on a connection, a DC, or (no target) every DC. Values merge into what is
    * set; an `undefined` value clears that switch.
    */
-  setFaults(faults: Faults, target: FaultTarget = {}): void {
+  setFaults(input: Faults, target: FaultTarget = {}): void {
+    // Validate what is set; keep `undefined` entries, which clear a switch.
+    const faults: Faults = parseFaults(Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)));
+    for (const [key, value] of Object.entries(input)) if (value === undefined) (faults as Record<string, unknown>)[key] = undefined;
     if (target.connectionId !== undefined) {
       const connection = this.findConnection(target.connectionId);
       if (connection === undefined) throw new Error(`no connection ${target.connectionId}`);

@@ -87,11 +87,16 @@ export function parseFaults(input: unknown): Faults {
   if (record['wsClose'] !== undefined && record['wsClose'] !== null) {
     const close = record['wsClose'] as Record<string, unknown>;
     const code = close['code'];
-    if (typeof close !== 'object' || typeof code !== 'number' || !Number.isInteger(code) || code < 1000 || code > 4999) {
-      throw new TypeError('fault "wsClose" must be { code: 1000..4999, reason?: string }');
+    if (typeof close !== 'object' || typeof code !== 'number' || !isSendableCloseCode(code)) {
+      throw new TypeError('fault "wsClose" must be { code: 1000-1003, 1007-1014 or 3000-4999, reason?: string }');
     }
     if (close['reason'] !== undefined && typeof close['reason'] !== 'string') throw new TypeError('wsClose.reason must be a string');
     out.wsClose = { code, ...(typeof close['reason'] === 'string' ? { reason: close['reason'] } : {}) };
   }
   return out;
+}
+
+/** Close codes an endpoint may send (RFC 6455 §7.4; 1004-1006 and 1015 are reserved). */
+export function isSendableCloseCode(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999));
 }

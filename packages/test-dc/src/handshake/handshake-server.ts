@@ -5,9 +5,9 @@
  * without dc, permanent and temporary). Identical repeats get the identical answer.
  */
 import { readObject, serializeTl, TlReader, type Tl, type TlObject } from '@x/mtproto-core';
-import { DH_G, DH_PRIME, DH_PRIME_BYTES, generateDhSecret, isSafeDhValue } from '../crypto/dh.js';
+import { DH_G, DH_PRIME_BYTES, generateDhSecret, isSafeDhValue, type DhSecret } from '../crypto/dh.js';
 import { authKeyHashes, decryptInnerData, handshakeTmpKey, newNonceHash } from '../crypto/handshake-crypto.js';
-import { aesIgeDecrypt, aesIgeEncrypt, modPow, randomBytes, sha1 } from '../crypto/node-crypto.js';
+import { aesIgeDecrypt, aesIgeEncrypt, randomBytes, sha1 } from '../crypto/node-crypto.js';
 import type { ServerRsaKey } from '../crypto/rsa-key.js';
 import type { AuthKeyStore } from '../session/auth-keys.js';
 import { bigIntToBytes, bytesToBigInt, concatBytes, constantTimeEqual, readInt64, toHex } from '../util/bytes.js';
@@ -29,7 +29,7 @@ interface HandshakeState {
     request: Uint8Array;
     answer: Uint8Array;
     newNonce: Uint8Array;
-    a: bigint;
+    secret: DhSecret;
     tmpKey: Uint8Array;
     tmpIv: Uint8Array;
     temp: boolean;
@@ -141,7 +141,7 @@ export class HandshakeServer {
     const temp = kind === 'p_q_inner_data_temp' || kind === 'p_q_inner_data_temp_dc';
     if (temp && !(data.expiresIn > 0)) return fail('req_DH_params: temporary key with expires_in <= 0');
 
-    const { a, gA } = generateDhSecret();
+    const secret = generateDhSecret();
     const { key: tmpKey, iv: tmpIv } = handshakeTmpKey(data.newNonce, state.serverNonce);
     const answer = serializeTl({
       _: 'server_DH_inner_data',
@@ -149,7 +149,7 @@ export class HandshakeServer {
       serverNonce: state.serverNonce,
       g: DH_G,
       dhPrime: DH_PRIME_BYTES,
-      gA: bigIntToBytes(gA, 256),
+      gA: secret.gA,
       serverTime: Math.floor(now),
     } as Tl<'server_DH_inner_data'>);
     const withHash = concatBytes(sha1(answer), answer);
@@ -164,7 +164,7 @@ export class HandshakeServer {
       request: raw.slice(),
       answer: reply,
       newNonce: data.newNonce,
-      a,
+      secret,
       tmpKey,
       tmpIv,
       temp,
@@ -216,7 +216,7 @@ export class HandshakeServer {
       this.options.log('handshake: g_b out of range, dh_gen_fail');
       return { kind: 'reply', body };
     }
-    const authKey = bigIntToBytes(modPow(gB, state.dh.a, DH_PRIME), 256);
+    const authKey = state.dh.secret.computeSecret(inner.gB);
     const { auxHash, keyIdBytes } = authKeyHashes(authKey);
     const keyId = readInt64(keyIdBytes, 0);
     if (this.forceRetries > 0 || this.options.keys.has(keyId)) {

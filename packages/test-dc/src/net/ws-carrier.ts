@@ -35,7 +35,12 @@ export class WsCarrier implements Carrier {
 
   /** Telegram closes with 1000 and the real error as the reason (§4.1). */
   close(code = 1000, reason?: string): void {
-    this.socket.close(code, reason);
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      // An unsendable code or an over-long reason: close plainly instead.
+      this.socket.close(1000);
+    }
     setTimeout(() => this.socket.terminate(), 2000).unref();
   }
 

@@ -12,9 +12,10 @@ import {
   type Tl,
   type TlObject,
 } from '@x/mtproto-core';
-import { DH_PRIME } from '../../src/crypto/dh.js';
+import { createDiffieHellman } from 'node:crypto';
+import { DH_PRIME, isSafeDhValue } from '../../src/crypto/dh.js';
 import { authKeyHashes, handshakeTmpKey, newNonceHash } from '../../src/crypto/handshake-crypto.js';
-import { aesIgeDecrypt, aesIgeEncrypt, gunzip, modPow, randomBytes, sha1 } from '../../src/crypto/node-crypto.js';
+import { aesIgeDecrypt, aesIgeEncrypt, gunzip, randomBytes, sha1 } from '../../src/crypto/node-crypto.js';
 import { bigIntToBytes, bytesToBigInt, concatBytes, readInt64 } from '../../src/util/bytes.js';
 import { TestCarrier, type CarrierOptions } from './carrier.js';
 import { decryptServerMessage, encryptClientMessage, factorize, rsaLegacyEncrypt, rsaPadEncrypt, type PublicKey } from './client-crypto.js';
@@ -63,7 +64,7 @@ export class MiniClient {
   /** Packets that failed msg_key / decryption. */
   readonly undecryptable: Uint8Array[] = [];
   private readonly plainPackets: Uint8Array[] = [];
-  private plainWaiters: ((packet: Uint8Array) => void)[] = [];
+  private plainWaiters: { resolve: (packet: Uint8Array) => void; reject: (error: Error) => void }[] = [];
   private waiters: Waiter[] = [];
   private closeWaiters: (() => void)[] = [];
   private contentSent = 0;
@@ -79,6 +80,7 @@ export class MiniClient {
       closed: (info) => {
         client.closeInfo = info;
         for (const waiter of client.closeWaiters.splice(0)) waiter();
+        for (const waiter of client.plainWaiters.splice(0)) waiter.reject(new Error('connection closed'));
       },
     });
     return client;
@@ -99,7 +101,7 @@ export class MiniClient {
   private onPacket(data: Uint8Array): void {
     if (readInt64(data, 0) === 0n) {
       const waiter = this.plainWaiters.shift();
-      if (waiter) waiter(data);
+      if (waiter) waiter.resolve(data);
       else this.plainPackets.push(data);
       return;
     }
@@ -140,7 +142,8 @@ export class MiniClient {
   nextPlainPacket(timeoutMs = 5000): Promise<Uint8Array> {
     const queued = this.plainPackets.shift();
     if (queued) return Promise.resolve(queued);
-    return withTimeout(new Promise((resolve) => this.plainWaiters.push(resolve)), timeoutMs, 'no unencrypted answer');
+    if (this.closeInfo) return Promise.reject(new Error('connection closed'));
+    return withTimeout(new Promise((resolve, reject) => this.plainWaiters.push({ resolve, reject })), timeoutMs, 'no unencrypted answer');
   }
 
   newMsgId(): bigint {
@@ -212,11 +215,12 @@ export class MiniClient {
     if (answerWithHash.length - reader.position >= 16) throw new Error('server_DH_inner_data: too much padding');
     if (answer.g !== 3 || bytesToBigInt(answer.dhPrime) !== DH_PRIME) throw new Error('unexpected DH parameters');
     const gA = bytesToBigInt(answer.gA);
+    if (!isSafeDhValue(gA)) throw new Error('g_a out of range');
     const timeOffset = answer.serverTime - Math.floor(Date.now() / 1000);
     let retryId = 0n;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const b = bytesToBigInt(randomBytes(256));
-      const gB = modPow(3n, b, DH_PRIME);
+      const dh = createDiffieHellman(bigIntToBytes(DH_PRIME), Uint8Array.of(3));
+      const gB = bytesToBigInt(dh.generateKeys());
       const innerData = serializeTl({ _: 'client_DH_inner_data', nonce, serverNonce: resPq.serverNonce, retryId, gB: bigIntToBytes(gB) } as TlObject);
       const withHash = concatBytes(sha1(innerData), innerData);
       const padded = concatBytes(withHash, randomBytes((16 - (withHash.length % 16)) % 16));
@@ -226,7 +230,7 @@ export class MiniClient {
         serverNonce: resPq.serverNonce,
         encryptedData: aesIgeEncrypt(padded, tmpKey, tmpIv),
       });
-      const authKey = bigIntToBytes(modPow(gA, b, DH_PRIME), 256);
+      const authKey = bigIntToBytes(bytesToBigInt(dh.computeSecret(answer.gA)), 256);
       const { auxHash, keyIdBytes } = authKeyHashes(authKey);
       const n = result._ === 'dh_gen_ok' ? 1 : result._ === 'dh_gen_retry' ? 2 : 3;
       const expected = newNonceHash(newNonce, n, auxHash);
