@@ -5,6 +5,7 @@
  */
 import { Gunzip, gzipSync } from 'fflate';
 import { ProtocolError } from '../errors.js';
+import { crc32Update } from '../transport/crc32.js';
 
 /** Input slice per push: bounds the output one push can produce to about 1 MiB. */
 const INPUT_SLICE = 1024;
@@ -21,10 +22,12 @@ export function gunzipJs(data: Uint8Array, maxOutput: number): Uint8Array {
   checkMaxOutput(maxOutput);
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let crc = 0;
   let finished = false;
   const stream = new Gunzip((chunk, final) => {
     total += chunk.length;
     if (total > maxOutput) throw gzipTooLarge(maxOutput);
+    crc = crc32Update(crc, chunk);
     chunks.push(chunk);
     if (final) finished = true;
   });
@@ -39,6 +42,11 @@ export function gunzipJs(data: Uint8Array, maxOutput: number): Uint8Array {
     throw new ProtocolError('GZIP_CORRUPT', `gzip data does not decompress: ${(error as Error).message}`, { cause: error });
   }
   if (!finished) throw new ProtocolError('GZIP_CORRUPT', 'gzip data ends before its final block');
+  // fflate does not check the trailer; a truncated stream shows up here. (gzip_packed is one member.)
+  const trailer = new DataView(data.buffer, data.byteOffset + data.length - 8, 8);
+  if (data.length < 18 || trailer.getUint32(0, true) !== crc || trailer.getUint32(4, true) !== total % 2 ** 32) {
+    throw new ProtocolError('GZIP_CORRUPT', 'gzip trailer (CRC32 / size) does not match the data');
+  }
   return concat(chunks, total);
 }
 

@@ -50,7 +50,7 @@ function gunzipNode(data: Uint8Array, maxOutput: number): Uint8Array {
     throw new ProtocolError('GZIP_CORRUPT', `gzip data does not decompress: ${(error as Error).message}`, { cause: error });
   }
   if (out.length > maxOutput) throw gzipTooLarge(maxOutput);
-  return out;
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 export const nodeCryptoProvider: CryptoProvider = Object.freeze({
