@@ -248,7 +248,7 @@ function generateB(g: bigint, prime: bigint, crypto: CryptoProvider): { b: bigin
       // astronomically unlikely: draw another b
     }
   }
-  throw new SecurityError('SECURITY_DH', 'could not draw a g_b inside the safe range');
+  throw new SecurityError('SECURITY_DH_RANGE', 'could not draw a g_b inside the safe range');
 }
 
 /** SHA1(data) ‖ data ‖ random padding up to a multiple of 16 (step 7). */

@@ -12,13 +12,15 @@ export class PendingRequest {
   readonly order: number;
   /** The msg_id of the latest send; undefined while queued. */
   msgId: bigint | undefined;
+  /** The msg_id of the packet of the latest send: the container's id, or `msgId` when sent alone. */
+  packetMsgId: bigint | undefined;
   /** Every msg_id this request was sent with. */
   readonly msgIds: bigint[] = [];
   /** How many times it went on the wire. */
   sends = 0;
   /** The server acknowledged receipt (msgs_ack or msg_detailed_info). */
   acked = false;
-  /** The latest send carried the invokeWithLayer(initConnection(...)) wrapper. */
+  /** The latest send carried the invokeWithLayer(initConnection(...)) wrapper (then every earlier one did too). */
   wrapped = false;
   settled = false;
   private readonly onResolve: (value: unknown) => void;

@@ -540,6 +540,7 @@ export class MtprotoSession {
       packetMsgId = single!.msgId;
       packetSeqNo = single!.seqNo;
     }
+    for (let i = 0; i < index; i++) if (requests[i].msgId !== undefined) requests[i].packetMsgId = packetMsgId;
     const packet = cipher.encrypt(out.finish(packetMsgId, packetSeqNo, (target) => this.crypto.randomFill(target)));
     await transport.send(packet);
   }
@@ -792,7 +793,6 @@ export class MtprotoSession {
       this.logger.debug('an answer to a request nobody waits for', { reqMsgId });
       return;
     }
-    const wrapped = request.wrapped && request.msgId === reqMsgId;
     this.forget(request);
     let result: unknown;
     try {
@@ -806,7 +806,8 @@ export class MtprotoSession {
       request.reject(rpcErrorFrom(rpcError.errorCode, rpcError.errorMessage, request.name));
       return;
     }
-    if (wrapped) this.initDone = true;
+    // Whichever send this answers, it was wrapped if the latest one was: initDone only ever flips once.
+    if (request.wrapped) this.initDone = true;
     request.resolve(result);
   }
 
@@ -914,8 +915,12 @@ export class MtprotoSession {
     this.logger.info('the server created a new session');
     this.setSalt(created.serverSalt);
     // Requests sent before first_msg_id belonged to the forgotten session: they get no answer.
+    // first_msg_id may name a container, whose inner ids are lower: compare packet ids too.
     for (const request of new Set(this.sent.values())) {
-      if (request.msgId !== undefined && request.msgId < created.firstMsgId) this.resend(request.msgId, 'new_session_created');
+      const { msgId, packetMsgId } = request;
+      if (msgId !== undefined && msgId < created.firstMsgId && (packetMsgId ?? msgId) < created.firstMsgId) {
+        this.resend(msgId, 'new_session_created');
+      }
     }
     this.events.emit('newSession');
   }

@@ -546,7 +546,7 @@ export class ScriptedConnection {
           newNonceHash1: computeNewNonceHash(crypto, state.newNonce!, authKey, 1),
         };
         const replaced = faults.dhGen?.(answer, { attempt: state.attempts++, authKey, newNonce: state.newNonce! });
-        if (!replaced || (replaced as { _: string })._ === 'dh_gen_ok') {
+        if (!replaced) {
           server.authKeys.set(readLong(authKeyHash, 12), authKey);
           // Salt of spec §6.2 step 10.
           server.salt = readLong(state.newNonce!, 0) ^ readLong(state.serverNonce, 0);
