@@ -2,7 +2,7 @@
  * Diffie-Hellman parameters the server hands out (protocol notes §6.5): Telegram's real 2048-bit
  * safe prime with g = 3, and the range checks both sides apply to g_a / g_b.
  */
-import { createDiffieHellman } from 'node:crypto';
+import { createDiffieHellman, randomBytes, type DiffieHellman } from 'node:crypto';
 import { bigIntToBytes, bytesToBigInt } from '../util/bytes.js';
 
 export const DH_PRIME_HEX =
@@ -26,17 +26,31 @@ export interface DhSecret {
   computeSecret(gB: Uint8Array): Uint8Array;
 }
 
+/** One OpenSSL DH context for the prime: creating it runs a costly primality check, so it is shared. */
+let shared: DiffieHellman | undefined;
+
+function context(): DiffieHellman {
+  shared ??= createDiffieHellman(DH_PRIME_BYTES, Uint8Array.of(DH_G));
+  return shared;
+}
+
 /**
  * A fresh 2048-bit secret `a` (OpenSSL's modexp: fast), retried until g_a passes the range checks.
+ * The shared context is re-keyed with `a` before each use (everything here is synchronous).
  */
 export function generateDhSecret(): DhSecret {
+  const dh = context();
   for (;;) {
-    const dh = createDiffieHellman(DH_PRIME_BYTES, Uint8Array.of(DH_G));
+    const a = randomBytes(256);
+    dh.setPrivateKey(a);
     const gA = bytesToBigInt(dh.generateKeys());
     if (!isSafeDhValue(gA)) continue;
     return {
       gA: bigIntToBytes(gA, 256),
-      computeSecret: (gB) => bigIntToBytes(bytesToBigInt(dh.computeSecret(gB)), 256),
+      computeSecret: (gB) => {
+        dh.setPrivateKey(a);
+        return bigIntToBytes(bytesToBigInt(dh.computeSecret(gB)), 256);
+      },
     };
   }
 }

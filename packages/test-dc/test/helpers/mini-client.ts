@@ -12,7 +12,7 @@ import {
   type Tl,
   type TlObject,
 } from '@x/mtproto-core';
-import { createDiffieHellman } from 'node:crypto';
+import { createDiffieHellman, type DiffieHellman } from 'node:crypto';
 import { DH_PRIME, isSafeDhValue } from '../../src/crypto/dh.js';
 import { authKeyHashes, handshakeTmpKey, newNonceHash } from '../../src/crypto/handshake-crypto.js';
 import { aesIgeDecrypt, aesIgeEncrypt, gunzip, randomBytes, sha1 } from '../../src/crypto/node-crypto.js';
@@ -219,7 +219,9 @@ export class MiniClient {
     const timeOffset = answer.serverTime - Math.floor(Date.now() / 1000);
     let retryId = 0n;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const dh = createDiffieHellman(bigIntToBytes(DH_PRIME), Uint8Array.of(3));
+      const dh = clientDh();
+      const b = randomBytes(256);
+      dh.setPrivateKey(b);
       const gB = bytesToBigInt(dh.generateKeys());
       const innerData = serializeTl({ _: 'client_DH_inner_data', nonce, serverNonce: resPq.serverNonce, retryId, gB: bigIntToBytes(gB) } as TlObject);
       const withHash = concatBytes(sha1(innerData), innerData);
@@ -230,6 +232,7 @@ export class MiniClient {
         serverNonce: resPq.serverNonce,
         encryptedData: aesIgeEncrypt(padded, tmpKey, tmpIv),
       });
+      dh.setPrivateKey(b);
       const authKey = bigIntToBytes(bytesToBigInt(dh.computeSecret(answer.gA)), 256);
       const { auxHash, keyIdBytes } = authKeyHashes(authKey);
       const n = result._ === 'dh_gen_ok' ? 1 : result._ === 'dh_gen_retry' ? 2 : 3;
@@ -390,6 +393,13 @@ export class MiniClient {
     if (this.authKey === undefined) throw new Error('no auth key yet');
     return this.authKey;
   }
+}
+
+let dhContext: DiffieHellman | undefined;
+/** One OpenSSL DH context (creating one runs a slow primality check); re-keyed per handshake. */
+function clientDh(): DiffieHellman {
+  dhContext ??= createDiffieHellman(bigIntToBytes(DH_PRIME), Uint8Array.of(3));
+  return dhContext;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
