@@ -92,6 +92,7 @@ const DEFAULT_FLOOD_SLEEP_THRESHOLD = 60;
 const DEFAULT_AUTO_FALLBACK_MS = 5000;
 const MAX_CALL_ATTEMPTS = 6;
 const SAVE_DELAY_MS = 250;
+const DEFAULT_STOP_GRACE_MS = 2000;
 
 export class Client {
   readonly apiId: number;
@@ -121,6 +122,7 @@ export class Client {
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private firstRoundTripMs: number | undefined;
   private relogging: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(apiId: number, apiHash: string, options: ClientOptions = {}) {
     if (!Number.isInteger(apiId) || apiId <= 0) throw new TypeError('apiId must be a positive integer (from my.telegram.org)');
@@ -242,9 +244,15 @@ export class Client {
   }
 
   private async shutdown(): Promise<void> {
+    const wasConnected = this.status === 'connected';
     this.status = 'stopping';
-    this.stopController.abort(new MtprotoError('CLIENT_STOPPED', 'the client is stopping'));
     this.updates?.stop();
+    // Calls already on their way (a handler's reply, say) get a short grace to finish.
+    if (wasConnected && this.inFlight.size > 0) {
+      const grace = sleep(this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS).catch(() => {});
+      await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    }
+    this.stopController.abort(new MtprotoError('CLIENT_STOPPED', 'the client is stopping'));
     await Promise.all([...this.connections.values()].map((connection) => connection.close().catch(() => {})));
     if (this.data) await this.saveNow().catch((error: unknown) => this.logger.error('could not save the session', { error }));
     this.status = 'stopped';
@@ -309,7 +317,15 @@ export class Client {
 
   // ---------------------------------------------------------------- internals: calls
 
-  private async call<M extends TlMethod>(method: M, options: InvokeOptions = {}): Promise<ResultOf<M>> {
+  private call<M extends TlMethod>(method: M, options: InvokeOptions = {}): Promise<ResultOf<M>> {
+    const pending = this.callWithRecovery(method, options);
+    this.inFlight.add(pending);
+    const forget = (): void => void this.inFlight.delete(pending);
+    pending.then(forget, forget);
+    return pending;
+  }
+
+  private async callWithRecovery<M extends TlMethod>(method: M, options: InvokeOptions): Promise<ResultOf<M>> {
     let dcId = options.dcId;
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_CALL_ATTEMPTS; attempt++) {

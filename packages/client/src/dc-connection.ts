@@ -108,7 +108,7 @@ export class DcConnection {
         this.adopt(session, candidate, unsubscribe);
         this.options.logger.info(`DC ${this.dcId}: connected over ${where}`, {
           ms: Math.round(performance.now() - started),
-          authKey: this.authKeyCreated ? 'created' : 'reused',
+          key: this.authKeyCreated ? 'created' : 'reused',
         });
         return;
       } catch (error) {

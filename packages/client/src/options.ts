@@ -50,6 +50,8 @@ export interface ClientOptions {
   floodSleepThreshold?: number;
   /** The DC to start from when the session has none. Default 2 (or the first DC of `dcs`). */
   defaultDcId?: number;
+  /** `stop()` lets calls already under way finish for up to this long. Default 2000. */
+  stopGraceMs?: number;
   /** Per-call timeout. Default: the session's own. */
   requestTimeoutMs?: number;
   /** How long an update gap may stay open before a difference is fetched. Default 500 ms. */
