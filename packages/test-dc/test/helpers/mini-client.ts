@@ -42,6 +42,10 @@ export interface InboxMessage {
   msgId: bigint;
   seqNo: number;
   object: any;
+  /** The rpc_result's result came gzip_packed. */
+  gzipped?: boolean;
+  /** It arrived inside a msg_container. */
+  inContainer?: boolean;
 }
 
 export class RpcErrorResult extends Error {
@@ -118,18 +122,17 @@ export class MiniClient {
     this.accept(msgId, seqNo, plain.subarray(32, 32 + length));
   }
 
-  private accept(msgId: bigint, seqNo: number, body: Uint8Array): void {
+  private accept(msgId: bigint, seqNo: number, body: Uint8Array, inContainer = false): void {
     if (seqNo & 1) this.pendingAcks.push(msgId);
     const id = new DataView(body.buffer, body.byteOffset, 4).getUint32(0, true);
     if (id === 0x73f1f8dc) {
-      for (const entry of readContainerEntries(new TlReader(body, 4))) this.accept(entry.msgId, entry.seqNo, entry.body);
+      for (const entry of readContainerEntries(new TlReader(body, 4))) this.accept(entry.msgId, entry.seqNo, entry.body, true);
       return;
     }
     let object: any = readObject(new TlReader(body));
-    if (object._ === 'rpc_result' && object.result?._ === 'gzip_packed') {
-      object = { ...object, result: readObject(new TlReader(gunzip(object.result.packedData, 1 << 24))) };
-    }
-    const message = { msgId, seqNo, object };
+    const gzipped = object._ === 'rpc_result' && object.result?._ === 'gzip_packed';
+    if (gzipped) object = { ...object, result: readObject(new TlReader(gunzip(object.result.packedData, 1 << 24))) };
+    const message: InboxMessage = { msgId, seqNo, object, ...(gzipped ? { gzipped } : {}), ...(inContainer ? { inContainer } : {}) };
     this.inbox.push(message);
     for (const waiter of [...this.waiters]) {
       if (waiter.predicate(message)) {
