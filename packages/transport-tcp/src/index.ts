@@ -5,7 +5,6 @@ import { TcpTransport } from './tcp-transport.js';
 
 export { TcpTransport } from './tcp-transport.js';
 export { parseMtproxyAddress, resolveTcpOptions, type MtproxyAddress, type ResolvedTcpOptions, type TcpTransportOptions } from './options.js';
-export { nodeObfuscationCrypto } from './node-crypto.js';
 
 /**
  * A TCP transport factory (`kind: 'tcp'`, so the DC registry supplies host and port). Options are

@@ -26,7 +26,7 @@ export interface TcpTransportOptions {
    * (`'[::1]:443:dd...'` for IPv6) or an object. Forces obfuscation; a `dd` secret forces `padded`.
    */
   proxy?: { mtproxy: string | MtproxyAddress };
-  /** AES-CTR, SHA-256 and randomness for obfuscation and padding. Default: node:crypto. */
+  /** AES-CTR, SHA-256 and randomness for obfuscation and padding. Default: `defaultCryptoProvider` (node:crypto). */
   crypto?: ObfuscationCrypto;
   /** `send()` waits for the socket to drain once this many bytes are queued. Default 1 MiB. */
   highWaterMark?: number;

@@ -5,6 +5,7 @@
 import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
 import {
   AbortError,
+  defaultCryptoProvider,
   obfuscatedDcId,
   parseProxySecret,
   ProtocolError,
@@ -17,7 +18,6 @@ import {
   type TransportSendOptions,
   type TransportTarget,
 } from '@x/mtproto-core';
-import { nodeObfuscationCrypto } from './node-crypto.js';
 import type { ResolvedTcpOptions, TcpTransportOptions } from './options.js';
 import { connectError, socketError } from './socket-errors.js';
 
@@ -207,7 +207,7 @@ export class TcpTransport implements Transport {
     const keepAlive = this.options.keepAlive ?? DEFAULTS.keepAlive;
     if (keepAlive !== false) socket.setKeepAlive(true, keepAlive);
     const { framing, obfuscated, secretKey } = this;
-    const crypto = this.options.crypto ?? nodeObfuscationCrypto;
+    const crypto = this.options.crypto ?? defaultCryptoProvider;
     // The DC id is always written, as TDLib does; MTProxy needs it to route.
     const obfuscation = obfuscated ? { crypto, dcId: obfuscatedDcId(this.target), secret: secretKey } : undefined;
     this.codec = new TransportCodec(

@@ -1,8 +1,7 @@
 // A small scripted MTProto server on loopback for the transport tests: it speaks the server side
 // of every framing (plain or obfuscated, detected like a real DC) through ServerTransportCodec.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { ServerTransportCodec, type ServerStreamInfo } from '@x/mtproto-core';
-import { nodeObfuscationCrypto } from '../src/index.js';
+import { defaultCryptoProvider, ServerTransportCodec, type ServerStreamInfo } from '@x/mtproto-core';
 
 export interface ServerConnection {
   socket: Socket;
@@ -49,7 +48,7 @@ export async function startServer(
     socket.on('close', () => sockets.delete(socket));
     let ended!: () => void;
     const codec = new ServerTransportCodec(
-      { crypto: nodeObfuscationCrypto, secret: options.secret },
+      { crypto: defaultCryptoProvider, secret: options.secret },
       {
         packet: (packet, quickAck) => {
           connection.packets.push(packet);

@@ -8,7 +8,7 @@ import {
   TransportCodec,
   type FramingKind,
 } from '../../src/index.js';
-import { concatBytes, encryptedPacket, hex, nodeCtrCrypto, plaintextPacket, recorder, splitAt, toHex } from './helpers.js';
+import { concatBytes, encryptedPacket, hex, testCrypto, plaintextPacket, recorder, splitAt, toHex } from './helpers.js';
 
 describe('detectTransportFraming', () => {
   it('recognises each plain tag, Full, obfuscation, HTTP and TLS', () => {
@@ -42,11 +42,11 @@ describe.each(CASES)('client codec <-> server codec: $framing, obfuscated=$obfus
     const client = new TransportCodec(
       {
         framing,
-        obfuscation: obfuscated ? { crypto: nodeCtrCrypto, dcId: 10002, secret: withSecret ? secret : undefined } : undefined,
+        obfuscation: obfuscated ? { crypto: testCrypto, dcId: 10002, secret: withSecret ? secret : undefined } : undefined,
       },
       clientSink,
     );
-    const server = new ServerTransportCodec({ crypto: nodeCtrCrypto, secret: withSecret ? secret : undefined }, serverSink);
+    const server = new ServerTransportCodec({ crypto: testCrypto, secret: withSecret ? secret : undefined }, serverSink);
     return { client, server, clientSink, serverSink };
   }
 
@@ -81,7 +81,7 @@ describe.each(CASES)('client codec <-> server codec: $framing, obfuscated=$obfus
       server.feed(concatBytes([client.preamble, client.encode(encryptedPacket(1))]));
       expect(serverSink.events).toHaveLength(1);
 
-      const other = new ServerTransportCodec({ crypto: nodeCtrCrypto, secret: new Uint8Array(16) }, recorder());
+      const other = new ServerTransportCodec({ crypto: testCrypto, secret: new Uint8Array(16) }, recorder());
       const again = pair(true).client;
       expect(() => other.feed(again.preamble)).toThrow(ProtocolError);
     });
@@ -95,7 +95,7 @@ describe.each(CASES)('client codec <-> server codec: $framing, obfuscated=$obfus
   } else {
     it('a server that requires obfuscation refuses a plain stream', () => {
       const { client } = pair();
-      const strict = new ServerTransportCodec({ crypto: nodeCtrCrypto, requireObfuscation: true }, recorder());
+      const strict = new ServerTransportCodec({ crypto: testCrypto, requireObfuscation: true }, recorder());
       const wire = concatBytes([client.preamble, client.encode(encryptedPacket(1))]);
       expect(() => strict.feed(wire)).toThrow(ProtocolError);
       // It stays failed.
@@ -106,18 +106,18 @@ describe.each(CASES)('client codec <-> server codec: $framing, obfuscated=$obfus
 
 describe('TransportCodec', () => {
   it('cannot obfuscate the Full framing', () => {
-    expect(() => new TransportCodec({ framing: 'full', obfuscation: { crypto: nodeCtrCrypto } }, recorder())).toThrow(RangeError);
+    expect(() => new TransportCodec({ framing: 'full', obfuscation: { crypto: testCrypto } }, recorder())).toThrow(RangeError);
   });
 
   it('each codec uses a fresh init', () => {
-    const a = new TransportCodec({ framing: 'intermediate', obfuscation: { crypto: nodeCtrCrypto } }, recorder());
-    const b = new TransportCodec({ framing: 'intermediate', obfuscation: { crypto: nodeCtrCrypto } }, recorder());
+    const a = new TransportCodec({ framing: 'intermediate', obfuscation: { crypto: testCrypto } }, recorder());
+    const b = new TransportCodec({ framing: 'intermediate', obfuscation: { crypto: testCrypto } }, recorder());
     expect(toHex(a.preamble)).not.toBe(toHex(b.preamble));
   });
 
   it('a server refuses HTTP and obfuscation without a crypto provider', () => {
     expect(() => new ServerTransportCodec({}, recorder()).feed(new TextEncoder().encode('POST /api HTTP/1.1'))).toThrow(ProtocolError);
-    const client = new TransportCodec({ framing: 'abridged', obfuscation: { crypto: nodeCtrCrypto } }, recorder());
+    const client = new TransportCodec({ framing: 'abridged', obfuscation: { crypto: testCrypto } }, recorder());
     expect(() => new ServerTransportCodec({}, recorder()).feed(client.preamble)).toThrow(ProtocolError);
   });
 

@@ -10,7 +10,7 @@ import {
   TransportCodec,
   type FramingKind,
 } from '../../src/index.js';
-import { nodeCtrCrypto, recorder, toHex, type FrameEvent } from './helpers.js';
+import { testCrypto, recorder, toHex, type FrameEvent } from './helpers.js';
 
 const framing = fc.constantFrom<FramingKind>('abridged', 'intermediate', 'padded', 'full');
 const chunks = fc.array(fc.uint8Array({ minLength: 0, maxLength: 300 }), { maxLength: 30 });
@@ -47,10 +47,10 @@ describe('random garbage', () => {
   it('an obfuscated client codec and a detecting server codec fail only with ProtocolError', () => {
     fc.assert(
       fc.property(fc.constantFrom<FramingKind>('abridged', 'intermediate', 'padded'), chunks, (kind, input) => {
-        const codec = new TransportCodec({ framing: kind, obfuscation: { crypto: nodeCtrCrypto }, maxPacketLength: 4096 }, recorder());
+        const codec = new TransportCodec({ framing: kind, obfuscation: { crypto: testCrypto }, maxPacketLength: 4096 }, recorder());
         const clientError = feedAll((c) => codec.feed(c), input);
         if (clientError !== undefined) expect(clientError).toBeInstanceOf(ProtocolError);
-        const server = new ServerTransportCodec({ crypto: nodeCtrCrypto, maxPacketLength: 4096 }, recorder());
+        const server = new ServerTransportCodec({ crypto: testCrypto, maxPacketLength: 4096 }, recorder());
         const serverError = feedAll((c) => server.feed(c), input);
         if (serverError !== undefined) expect(serverError).toBeInstanceOf(ProtocolError);
       }),

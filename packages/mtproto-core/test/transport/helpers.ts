@@ -1,7 +1,6 @@
-// Test helpers for the transport codecs: hex conversion, an event recorder, and a tiny node:crypto
-// CTR adapter until the shared crypto providers land.
-import { createCipheriv, createHash, randomFillSync } from 'node:crypto';
-import type { FrameSink, ObfuscationCrypto } from '../../src/index.js';
+// Test helpers for the transport codecs: hex conversion, an event recorder, crypto providers.
+import { defaultCryptoProvider, nodeCryptoProvider } from '../../src/index.node.js';
+import { portableCryptoProvider, type FrameSink, type ObfuscationCrypto } from '../../src/index.js';
 
 export function hex(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '');
@@ -12,26 +11,14 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-export const nodeCtrCrypto: ObfuscationCrypto = {
-  createAesCtr(key, iv) {
-    const cipher = createCipheriv('aes-256-ctr', key, iv);
-    return {
-      process(data) {
-        const out = cipher.update(data);
-        data.set(out);
-        return data;
-      },
-    };
-  },
-  sha256(...parts) {
-    const hash = createHash('sha256');
-    for (const part of parts) hash.update(part);
-    return new Uint8Array(hash.digest());
-  },
-  randomFill(target) {
-    return randomFillSync(target);
-  },
-};
+/** The crypto the transport tests use: the package's default provider on Node. */
+export const testCrypto: ObfuscationCrypto = defaultCryptoProvider;
+
+/** Both providers, for the known-answer vectors. */
+export const cryptoProviders: Array<[string, ObfuscationCrypto]> = [
+  ['node', nodeCryptoProvider],
+  ['portable', portableCryptoProvider],
+];
 
 export type FrameEvent =
   | { type: 'packet'; hex: string; quickAck: boolean }

@@ -11,7 +11,7 @@ import {
   type TransportCloseInfo,
   type TransportTarget,
 } from '../../src/index.js';
-import { encryptedPacket, nodeCtrCrypto, toHex } from './helpers.js';
+import { encryptedPacket, testCrypto, toHex } from './helpers.js';
 
 const TARGET: TransportTarget = { dcId: 2, test: true, media: false };
 
@@ -28,7 +28,7 @@ function setup(options: Partial<MemoryTransportOptions> = {}, peerSetup?: (peer:
   const factory = memoryTransport({
     ...options,
     accept: (end) => {
-      const peer = new MemoryPeer(end, { crypto: nodeCtrCrypto });
+      const peer = new MemoryPeer(end, { crypto: testCrypto });
       peers.push(peer);
       peerSetup?.(peer);
     },
@@ -86,7 +86,7 @@ describe('memoryTransport', () => {
   for (const [framing, obfuscated] of framings) {
     for (const chunkSize of [1, 7, undefined]) {
       it(`echoes packets: ${framing}${obfuscated ? ' obfuscated' : ''}, chunks of ${chunkSize ?? 'any'} bytes`, async () => {
-        const t = setup({ framing, chunkSize, obfuscation: obfuscated ? { crypto: nodeCtrCrypto } : undefined }, echo);
+        const t = setup({ framing, chunkSize, obfuscation: obfuscated ? { crypto: testCrypto } : undefined }, echo);
         await t.transport.connect();
         const sent = [encryptedPacket(1, 1), encryptedPacket(40, 2), encryptedPacket(3, 3)];
         for (const packet of sent) await t.transport.send(packet, { quickAck: true });

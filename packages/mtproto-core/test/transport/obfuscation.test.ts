@@ -9,7 +9,7 @@ import {
   ProtocolError,
   TransportError,
 } from '../../src/index.js';
-import { hex, nodeCtrCrypto, toHex } from './helpers.js';
+import { cryptoProviders, hex, testCrypto, toHex } from './helpers.js';
 
 /** A random source that returns the given bytes (then fails, so regeneration would be noticed). */
 function fixedRandom(bytes: Uint8Array) {
@@ -25,13 +25,13 @@ function fixedRandom(bytes: Uint8Array) {
 const GOTD_INIT =
   'f5768f50b731260a46be1027c2eeaa39350624f0b6da59eba56c81fe4510c2e0b61d3dd323ee02388633e3837a0c1c24fa6f29ccd724be6f416ff7b026f6cce6';
 
-describe('obfuscated2 vectors (§10.8)', () => {
+describe.each(cryptoProviders)('obfuscated2 vectors (§10.8), %s crypto', (_name, provider) => {
   it('gotd: tag dddddddd, DC 2, MTProxy secret', () => {
     const { init, encryptor, decryptor } = createObfuscatedInit({
       framing: 'padded',
       dcId: 2,
       secret: hex('8a96ef6e42a18c21837580cd1c91c5a8'),
-      crypto: nodeCtrCrypto,
+      crypto: provider,
       random: fixedRandom(hex(GOTD_INIT)),
     });
     expect(toHex(init)).toBe(
@@ -46,7 +46,7 @@ describe('obfuscated2 vectors (§10.8)', () => {
       framing: 'padded',
       dcId: 2,
       secret: new Uint8Array(16).fill(0xaa),
-      crypto: nodeCtrCrypto,
+      crypto: provider,
       random: fixedRandom(new Uint8Array(64).fill(0x61)),
     });
     expect(toHex(init.subarray(56))).toBe('ab4162424f66fddc');
@@ -57,7 +57,7 @@ describe('obfuscated2 vectors (§10.8)', () => {
     const { init, encryptor, decryptor } = createObfuscatedInit({
       framing: 'intermediate',
       dcId: 2,
-      crypto: nodeCtrCrypto,
+      crypto: provider,
       random: fixedRandom(bytes),
     });
     expect(toHex(init)).toBe(
@@ -92,7 +92,7 @@ describe('init block', () => {
       if (prefix) target.set(hex(prefix));
       return target;
     };
-    const { init } = createObfuscatedInit({ framing: 'abridged', crypto: nodeCtrCrypto, random });
+    const { init } = createObfuscatedInit({ framing: 'abridged', crypto: testCrypto, random });
     expect(draws).toBe(forbidden.length + 1);
     expect(toHex(init.subarray(0, 8))).toBe('4242424242424242');
   });
@@ -105,18 +105,18 @@ describe('init block', () => {
   });
 
   it('refuses DC ids that do not fit an int16 and secrets that are not 16 bytes', () => {
-    expect(() => createObfuscatedInit({ framing: 'abridged', crypto: nodeCtrCrypto, dcId: 40000 })).toThrow(RangeError);
-    expect(() => createObfuscatedInit({ framing: 'abridged', crypto: nodeCtrCrypto, secret: new Uint8Array(17) })).toThrow(RangeError);
+    expect(() => createObfuscatedInit({ framing: 'abridged', crypto: testCrypto, dcId: 40000 })).toThrow(RangeError);
+    expect(() => createObfuscatedInit({ framing: 'abridged', crypto: testCrypto, secret: new Uint8Array(17) })).toThrow(RangeError);
   });
 });
 
-describe('parseObfuscatedInit (server side)', () => {
+describe.each(cryptoProviders)('parseObfuscatedInit (server side), %s crypto', (_name, provider) => {
   for (const framing of ['abridged', 'intermediate', 'padded'] as const) {
     for (const secret of [undefined, hex('8a96ef6e42a18c21837580cd1c91c5a8')]) {
       it(`${framing}${secret ? ' with secret' : ''}: reads tag and DC id; both directions decrypt`, () => {
-        const client = createObfuscatedInit({ framing, dcId: -4, secret, crypto: nodeCtrCrypto });
+        const client = createObfuscatedInit({ framing, dcId: -4, secret, crypto: provider });
         const received = client.init.slice();
-        const server = parseObfuscatedInit(received, { crypto: nodeCtrCrypto, secret });
+        const server = parseObfuscatedInit(received, { crypto: provider, secret });
         expect(toHex(received)).toBe(toHex(client.init)); // not modified
         expect(server.framing).toBe(framing);
         expect(server.dcId).toBe(-4);
@@ -132,16 +132,16 @@ describe('parseObfuscatedInit (server side)', () => {
     const header = hex(
       'f5768f50b731260a46be1027c2eeaa39350624f0b6da59eba56c81fe4510c2e0b61d3dd323ee02388633e3837a0c1c24fa6f29ccd724be6fbea2dde16dc59dd2',
     );
-    const parsed = parseObfuscatedInit(header, { crypto: nodeCtrCrypto, secret: hex('8a96ef6e42a18c21837580cd1c91c5a8') });
+    const parsed = parseObfuscatedInit(header, { crypto: provider, secret: hex('8a96ef6e42a18c21837580cd1c91c5a8') });
     expect(parsed.framing).toBe('padded');
     expect(parsed.dcId).toBe(2);
     expect(toHex(parsed.decryptor.process(hex('ca7a8226')))).toBe(toHex(new TextEncoder().encode('abcd')));
   });
 
   it('a wrong secret or a short init is a ProtocolError', () => {
-    const client = createObfuscatedInit({ framing: 'padded', secret: new Uint8Array(16).fill(1), crypto: nodeCtrCrypto });
-    expect(() => parseObfuscatedInit(client.init, { crypto: nodeCtrCrypto, secret: new Uint8Array(16).fill(2) })).toThrow(ProtocolError);
-    expect(() => parseObfuscatedInit(new Uint8Array(63), { crypto: nodeCtrCrypto })).toThrow(ProtocolError);
+    const client = createObfuscatedInit({ framing: 'padded', secret: new Uint8Array(16).fill(1), crypto: provider });
+    expect(() => parseObfuscatedInit(client.init, { crypto: provider, secret: new Uint8Array(16).fill(2) })).toThrow(ProtocolError);
+    expect(() => parseObfuscatedInit(new Uint8Array(63), { crypto: provider })).toThrow(ProtocolError);
   });
 });
 
@@ -169,5 +169,23 @@ describe('parseProxySecret (§3.6)', () => {
     expect(() => parseProxySecret('ee' + '11'.repeat(16) + Buffer.from('example.com').toString('hex'))).toThrow(/fake-TLS/);
     expect(() => parseProxySecret('abcd')).toThrow(TransportError);
     expect(() => parseProxySecret('not a secret!')).toThrow(TransportError);
+  });
+});
+
+describe('providers interoperate', () => {
+  it('node client <-> portable server and back, over unaligned chunk sizes', () => {
+    const [[, node], [, portable]] = cryptoProviders;
+    for (const [clientCrypto, serverCrypto] of [
+      [node, portable],
+      [portable, node],
+    ]) {
+      const client = createObfuscatedInit({ framing: 'intermediate', dcId: 3, crypto: clientCrypto });
+      const server = parseObfuscatedInit(client.init, { crypto: serverCrypto });
+      for (const size of [1, 3, 15, 16, 17, 31, 33, 100, 1000, 4097]) {
+        const data = Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) & 0xff);
+        expect(toHex(server.decryptor.process(client.encryptor.process(data.slice())))).toBe(toHex(data));
+        expect(toHex(client.decryptor.process(server.encryptor.process(data.slice())))).toBe(toHex(data));
+      }
+    }
   });
 });
