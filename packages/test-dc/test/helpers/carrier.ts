@@ -38,6 +38,12 @@ export class TestCarrier {
   private preambleSent = false;
   closed = false;
 
+  /** The local TCP port, to find this connection in the server's connection list. */
+  get localPort(): number | undefined {
+    if (this.socket) return this.socket.localPort;
+    return (this.ws as unknown as { _socket?: Socket } | undefined)?._socket?.localPort;
+  }
+
   private constructor(options: CarrierOptions, events: CarrierEvents) {
     this.options = options;
     this.codec = new TransportCodec(

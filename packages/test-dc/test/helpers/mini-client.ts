@@ -157,13 +157,26 @@ export class MiniClient {
     return id;
   }
 
-  sendPlain(body: Uint8Array, msgId = this.newMsgId()): void {
+  /** An unencrypted message: auth_key_id 0 | msg_id | length | body. */
+  plainPacket(body: Uint8Array, msgId = this.newMsgId()): Uint8Array {
     const packet = new Uint8Array(20 + body.length);
     const view = new DataView(packet.buffer);
     view.setBigInt64(8, msgId, true);
     view.setInt32(16, body.length, true);
     packet.set(body, 20);
-    this.carrier.send(packet);
+    return packet;
+  }
+
+  sendPlain(body: Uint8Array, msgId = this.newMsgId()): void {
+    this.carrier.send(this.plainPacket(body, msgId));
+  }
+
+  /** The server's id for this connection. */
+  connectionId(list: { id: number; remote: string }[]): number {
+    const port = this.carrier.localPort;
+    const found = list.find((info) => info.remote.endsWith(`:${port}`));
+    if (found === undefined) throw new Error(`connection with local port ${port} not found`);
+    return found.id;
   }
 
   async plainCall(request: TlObject | Record<string, unknown>): Promise<any> {
