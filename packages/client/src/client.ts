@@ -562,6 +562,13 @@ export class Client {
 
   private onConnectionState(state: ConnectionState, connection: DcConnection): void {
     const home = connection.dcId === this.homeDcId;
+    if (state === 'connected' && this.options.transport === 'auto' && (connection.kind === 'tcp' || connection.kind === 'websocket')) {
+      // Remember what got through, for the other DCs now and for the next start.
+      if (this.data && this.data.transport !== connection.kind) {
+        this.data.transport = connection.kind;
+        this.saveSoon();
+      }
+    }
     this.events.emit('connection', { state, dcId: connection.dcId, home, transport: connection.kind, address: connection.description });
     if (home && state === 'connected' && this.status === 'connected') {
       // Back after a drop: fetch what was pushed while we were away.

@@ -114,7 +114,8 @@ export class DcConnection {
       } catch (error) {
         lastError = error;
         unsubscribe();
-        await session.close().catch(() => {});
+        // Not awaited: a black-holed peer may never acknowledge the close.
+        void session.close().catch(() => {});
         failures.push(`${where}: ${(error as Error).message}`);
         this.options.logger.warn(`DC ${this.dcId}: ${where} failed, ${candidates.length > failures.length ? 'trying the next way' : 'no more ways to try'}`, {
           error,
