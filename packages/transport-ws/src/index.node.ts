@@ -1,9 +1,9 @@
 // @x/transport-ws, Node entry (the `node` condition): the `ws` package, with a custom CA, extra
-// headers and HTTP(S) proxies; node:crypto for obfuscation.
+// headers and HTTP(S) proxies; node:crypto (through @x/mtproto-core) for obfuscation.
 import type { Agent } from 'node:http';
+import { defaultCryptoProvider } from '@x/mtproto-core';
 import { createWebSocketFactory, type WebSocketTransportFactory } from './factory.js';
 import { nodeCarrier, type NodeCarrierOptions } from './node-carrier.js';
-import { nodeObfuscationCrypto } from './node-crypto.js';
 import type { WebSocketTransportOptions } from './options.js';
 import { platformCarrier, platformWebSocket, type WebSocketConstructor } from './platform-carrier.js';
 import { proxyAgents, type ProxyOption } from './proxy.js';
@@ -13,7 +13,6 @@ export type { WebSocketTransportFactory } from './factory.js';
 export type { WebSocketFraming, WebSocketTransportOptions } from './options.js';
 export { platformWebSocket, type WebSocketConstructor, type WebSocketLike } from './platform-carrier.js';
 export { transportCodeFromReason } from './close-reason.js';
-export { nodeObfuscationCrypto } from './node-crypto.js';
 export { proxyFromEnvironment, type ProxyOption } from './proxy.js';
 
 export interface NodeWebSocketTransportOptions extends WebSocketTransportOptions {
@@ -38,7 +37,8 @@ export interface NodeWebSocketTransportOptions extends WebSocketTransportOptions
 /** A WebSocket transport factory for Node (`ws`). */
 export function webSocketTransport(options: NodeWebSocketTransportOptions = {}): WebSocketTransportFactory {
   const { ca, proxy, agent, headers, WebSocket: webSocketClass, ...common } = options;
-  const crypto = options.crypto ?? nodeObfuscationCrypto;
+  // Under the `node` condition this is @x/mtproto-core's node:crypto provider.
+  const crypto = options.crypto ?? defaultCryptoProvider;
   if (webSocketClass !== undefined) {
     for (const [key, value] of Object.entries({ ca, proxy, agent, headers })) {
       if (value !== undefined) throw new RangeError(`webSocketTransport: \`${key}\` needs the ws carrier; leave out the \`WebSocket\` option`);

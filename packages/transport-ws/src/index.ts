@@ -1,7 +1,6 @@
 // @x/transport-ws, platform entry (browsers, Deno, Bun; the `default` condition): the platform's
 // WebSocket, no Node built-ins and no `ws`. Node loads index.node.ts instead.
-import * as core from '@x/mtproto-core';
-import type { ObfuscationCrypto } from '@x/mtproto-core';
+import { defaultCryptoProvider } from '@x/mtproto-core';
 import { createWebSocketFactory, type WebSocketTransportFactory } from './factory.js';
 import type { WebSocketTransportOptions } from './options.js';
 import { platformCarrier, platformWebSocket, type WebSocketConstructor } from './platform-carrier.js';
@@ -33,14 +32,5 @@ export function webSocketTransport(options: PlatformWebSocketTransportOptions = 
     throw new RangeError('webSocketTransport: this platform has no global WebSocket; pass one as the `WebSocket` option');
   }
   const { WebSocket: _constructor, ...common } = options;
-  return createWebSocketFactory(common, options.crypto ?? portableCrypto(), platformCarrier(WebSocketClass));
-}
-
-/** @x/mtproto-core's portable provider (AES-CTR over @noble/ciphers), looked up when first needed. */
-function portableCrypto(): ObfuscationCrypto {
-  const provider = (core as { defaultCryptoProvider?: ObfuscationCrypto }).defaultCryptoProvider;
-  if (provider === undefined) {
-    throw new RangeError('webSocketTransport: this @x/mtproto-core has no defaultCryptoProvider; pass `crypto`');
-  }
-  return provider;
+  return createWebSocketFactory(common, options.crypto ?? defaultCryptoProvider, platformCarrier(WebSocketClass));
 }

@@ -22,7 +22,7 @@ export interface WebSocketTransportOptions {
   tls?: boolean;
   /** Default `'intermediate'` (obfuscated). */
   framing?: WebSocketFraming;
-  /** AES-CTR, SHA-256 and randomness for obfuscation. Default: node:crypto on Node, else the portable provider. */
+  /** AES-CTR, SHA-256 and randomness for obfuscation. Default: @x/mtproto-core's `defaultCryptoProvider` (node:crypto on Node, portable elsewhere). */
   crypto?: ObfuscationCrypto;
   /** Default for `connect({ timeoutMs })`: 10 s. */
   connectTimeoutMs?: number;

@@ -1,10 +1,9 @@
 // Back-pressure: a server that stops reading makes send() wait instead of buffering without bound.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { nodeObfuscationCrypto } from '../src/index.node.js';
 import { webSocketTransport as nodeWebSocketTransport } from '../src/index.node.js';
 import { webSocketTransport as platformWebSocketTransport, type WebSocketConstructor } from '../src/index.js';
-import type { TransportFactory } from '@x/mtproto-core';
+import { portableCryptoProvider, type TransportFactory } from '@x/mtproto-core';
 import { client } from './helpers/client.js';
 import { packet, sleep, startWsServer, until, type WsServer } from './helpers/ws-server.js';
 
@@ -19,7 +18,7 @@ const carriers: Array<[string, (options: { highWaterMark: number; maxBufferedByt
   [
     'platform WebSocket (polling bufferedAmount)',
     (options) =>
-      platformWebSocketTransport({ tls: false, WebSocket: WebSocket as unknown as WebSocketConstructor, crypto: nodeObfuscationCrypto, ...options }),
+      platformWebSocketTransport({ tls: false, WebSocket: WebSocket as unknown as WebSocketConstructor, crypto: portableCryptoProvider, ...options }),
   ],
 ];
 

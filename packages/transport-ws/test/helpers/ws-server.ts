@@ -4,9 +4,8 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { ServerTransportCodec, type ServerStreamInfo } from '@x/mtproto-core';
+import { defaultCryptoProvider, ServerTransportCodec, type ServerStreamInfo } from '@x/mtproto-core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { nodeObfuscationCrypto } from '../../src/index.node.js';
 
 export interface WsConnection {
   socket: WebSocket;
@@ -76,7 +75,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsSe
     let closed!: (value: { code: number; reason: string }) => void;
     let packetsThisMessage = 0;
     const codec = new ServerTransportCodec(
-      { crypto: nodeObfuscationCrypto, requireObfuscation: true },
+      { crypto: defaultCryptoProvider, requireObfuscation: true },
       {
         packet: (packet, quickAck) => {
           packetsThisMessage++;
