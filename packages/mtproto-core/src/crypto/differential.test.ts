@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { bigIntToBytes } from './bigint.js';
 import { TELEGRAM_DH_PRIME } from './dh.js';
 import { portableCryptoProvider as js } from './portable.js';
-import { nodeCryptoProvider as node } from './provider.node.js';
+import { createNodeCryptoProvider, nodeCryptoProvider as node } from './provider.node.js';
+
+const nodeNoAddon = createNodeCryptoProvider({ nativeAddon: false });
 import { telegramRsaKeys } from './telegram-keys.js';
 
 const blocks = (max: number) => fc.integer({ min: 0, max }).chain((n) => fc.uint8Array({ minLength: n * 16, maxLength: n * 16 }));
@@ -18,6 +20,8 @@ describe('portable vs node', () => {
         const a = js.aesIgeEncrypt(data, key, iv);
         const b = node.aesIgeEncrypt(data, key, iv);
         expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+        expect(Buffer.from(nodeNoAddon.aesIgeEncrypt(data, key, iv)).equals(Buffer.from(a))).toBe(true);
+        expect(Buffer.from(nodeNoAddon.aesIgeDecrypt(a, key, iv)).equals(Buffer.from(data))).toBe(true);
         expect(Buffer.from(node.aesIgeDecrypt(a, key, iv)).equals(Buffer.from(data))).toBe(true);
         expect(Buffer.from(js.aesIgeDecrypt(b, key, iv)).equals(Buffer.from(data))).toBe(true);
       }),

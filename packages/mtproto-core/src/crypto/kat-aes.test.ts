@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../transport/crc32.js';
 import { portableCryptoProvider } from './portable.js';
-import { nodeCryptoProvider } from './provider.node.js';
+import { createNodeCryptoProvider, nodeCryptoProvider } from './provider.node.js';
 import type { CryptoProvider } from './provider.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -25,7 +25,7 @@ function tdlibCase(length: number, ivLength: number): { data: Uint8Array; key: U
   return { data: all.slice(0, length), key: all.slice(length, length + 32), iv: all.slice(length + 32) };
 }
 
-const providers: CryptoProvider[] = [portableCryptoProvider, nodeCryptoProvider];
+const providers: CryptoProvider[] = [portableCryptoProvider, nodeCryptoProvider, createNodeCryptoProvider({ nativeAddon: false })];
 
 describe.each(providers)('AES-IGE known answers ($name)', (crypto) => {
   it('OpenSSL igetest vector 0 (AES-128, pins the IV-half convention)', () => {

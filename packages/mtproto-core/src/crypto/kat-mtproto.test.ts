@@ -16,7 +16,7 @@ import {
   initialServerSalt,
 } from './mtproto.js';
 import { portableCryptoProvider } from './portable.js';
-import { nodeCryptoProvider } from './provider.node.js';
+import { createNodeCryptoProvider, nodeCryptoProvider } from './provider.node.js';
 import type { CryptoProvider } from './provider.js';
 import { parseRsaPublicKey, rsaPad } from './rsa.js';
 import {
@@ -71,7 +71,7 @@ function clientDhInnerData(): Uint8Array {
   ]);
 }
 
-const providers: CryptoProvider[] = [portableCryptoProvider, nodeCryptoProvider];
+const providers: CryptoProvider[] = [portableCryptoProvider, nodeCryptoProvider, createNodeCryptoProvider({ nativeAddon: false })];
 
 describe.each(providers)('auth-key walkthrough, spec §10.1 ($name)', (crypto) => {
   it('factorises pq', () => {

@@ -8,12 +8,12 @@ import { checkDhParams, checkDhValue, isValidDhGenerator, TELEGRAM_DH_PRIME } fr
 import { factorizePq } from './factorize.js';
 import { portableCryptoProvider } from './portable.js';
 import { isPrimeSmall, isProbablePrime, isSafePrime } from './primes.js';
-import { nodeCryptoProvider } from './provider.node.js';
+import { createNodeCryptoProvider, nodeCryptoProvider } from './provider.node.js';
 import type { CryptoProvider } from './provider.js';
 import { parseRsaPublicKey, parseRsaPublicKeyPem, rsaEncryptRaw, rsaPad } from './rsa.js';
 import { TELEGRAM_PRODUCTION_RSA_FINGERPRINT, TELEGRAM_PRODUCTION_RSA_PEM, telegramRsaKeys } from './telegram-keys.js';
 
-const providers: CryptoProvider[] = [portableCryptoProvider, nodeCryptoProvider];
+const providers: CryptoProvider[] = [portableCryptoProvider, nodeCryptoProvider, createNodeCryptoProvider({ nativeAddon: false })];
 const P = TELEGRAM_DH_PRIME;
 const MARGIN = 1n << 1984n;
 
