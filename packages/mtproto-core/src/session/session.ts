@@ -175,12 +175,20 @@ export class MtprotoSession {
     });
   }
 
-  invoke<M extends TlMethodName>(method: Tl<M>, options?: InvokeOptions): Promise<TlMethodResult<M>> {
+  /**
+   * Calls `method` and resolves with its typed result. The type is inferred from the method object
+   * (`invoke({ _: 'help.getConfig' })` gives `Promise<TlType<'Config'>>`), or named explicitly
+   * (`invoke<'help.getConfig'>(...)`). Rejects with RpcError (FloodWaitError for *_WAIT_X),
+   * TimeoutError, AbortError, TransportError (session closed, -404) or ProtocolError.
+   */
+  invoke<M extends TlMethod>(method: M, options?: InvokeOptions): Promise<TlMethodResult<M['_']>>;
+  invoke<N extends TlMethodName>(method: Tl<N>, options?: InvokeOptions): Promise<TlMethodResult<N>>;
+  invoke(method: TlMethod, options?: InvokeOptions): Promise<unknown> {
     if (this.currentState === 'closed') return Promise.reject(closedError());
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(`${method._} aborted`, { cause: signal.reason }));
-    return new Promise<TlMethodResult<M>>((resolve, reject) => {
-      const request = new PendingRequest(method as TlMethod, this.requestOrder++, resolve as (v: unknown) => void, reject);
+    return new Promise<unknown>((resolve, reject) => {
+      const request = new PendingRequest(method, this.requestOrder++, resolve, reject);
       const timeoutMs = options?.timeoutMs ?? this.requestTimeoutMs;
       const timer =
         timeoutMs > 0
@@ -351,7 +359,7 @@ export class MtprotoSession {
       this.shutdown(error);
       return;
     }
-    this.logger.info('connection lost, reconnecting', { error: error.message });
+    this.logger.info('connection lost, reconnecting', { code: error.code, error: error.message });
     this.setState('reconnecting');
     this.requeueInFlight();
     this.scheduleReconnect();

@@ -74,6 +74,10 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A decoded TL value on the server side, typed loosely: the scripts read whatever fields they need. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTl = { _: string; [field: string]: any };
+
 /** A serialized TL result: an object, a Bool, a vector of longs, or raw bytes. */
 export type ResultValue = TlObject | boolean | bigint[] | Uint8Array;
 
@@ -177,12 +181,12 @@ export interface ClientMessage {
   layer?: number;
   init?: Omit<Tl<'initConnection'>, 'query'>;
   /** The body, unwrapped from gzip_packed and invokeWithLayer/initConnection. */
-  object: TlObject;
+  object: AnyTl;
 }
 
 export interface Call {
   message: ClientMessage;
-  method: TlObject & { _: string };
+  method: AnyTl;
   connection: ScriptedConnection;
   /** The rpc_result body for `result` (to send later or inside a container). */
   resultBody(result: ResultValue, options?: { gzip?: boolean }): Uint8Array;
@@ -241,6 +245,8 @@ export class ScriptedServer {
   onMessage: ((message: ClientMessage, connection: ScriptedConnection) => boolean | void) | undefined;
   /** Answer ping / ping_delay_disconnect with pong. */
   answerPings = true;
+  /** Refuse this many connection attempts. */
+  refuseConnections = 0;
   private lastMsgId = 0n;
 
   constructor(options: ScriptedServerOptions = {}) {
@@ -256,6 +262,10 @@ export class ScriptedServer {
     return memoryTransport({
       framing: options.framing ?? 'intermediate',
       accept: (end) => {
+        if (this.refuseConnections > 0) {
+          this.refuseConnections--;
+          throw new Error('scripted server: connection refused');
+        }
         this.connections.push(new ScriptedConnection(this, end, this.connections.length));
       },
     });
@@ -296,7 +306,7 @@ export class ScriptedServer {
 
   /** Every msg_id the client acknowledged. */
   acked(): bigint[] {
-    return this.messages.filter((m) => m.object._ === 'msgs_ack').flatMap((m) => (m.object as Tl<'msgs_ack'>).msgIds);
+    return this.messages.filter((m) => m.object._ === 'msgs_ack').flatMap((m) => m.object.msgIds as bigint[]);
   }
 
   session(sessionId: bigint): ServerSession | undefined {
@@ -453,7 +463,7 @@ export class ScriptedConnection {
 
   private onPlainPacket(packet: Uint8Array): void {
     const length = new DataView(packet.buffer, packet.byteOffset).getInt32(16, true);
-    const request = readObject(new TlReader(packet.subarray(20, 20 + length))) as TlObject & { _: string };
+    const request = readObject(new TlReader(packet.subarray(20, 20 + length))) as AnyTl;
     const answer = this.handshakeAnswer(request);
     if (!answer) return;
     const body = serializeTl(answer);
@@ -630,25 +640,25 @@ export class ScriptedConnection {
   ): void {
     const server = this.server;
     let gzipped = false;
-    let object = readObject(new TlReader(body)) as TlObject & { _: string };
-    if ((object._ as string) === 'gzip_packed') {
+    let object = readObject(new TlReader(body)) as AnyTl;
+    if (object._ === 'gzip_packed') {
       gzipped = true;
-      object = readObject(new TlReader(crypto.gunzip((object as unknown as { packedData: Uint8Array }).packedData, 1 << 26))) as TlObject & { _: string };
+      object = readObject(new TlReader(crypto.gunzip(object.packedData as Uint8Array, 1 << 26))) as AnyTl;
     }
     const message: ClientMessage = { ...header, connection: this.index, gzipped, wrapped: false, object };
-    if ((object._ as string) === 'invokeWithLayer') {
-      const wrapper = object as unknown as { layer: number; query: { _: string; query: TlObject } & Record<string, unknown> };
+    if (object._ === 'invokeWithLayer') {
+      const wrapper = object as unknown as { layer: number; query: AnyTl };
       if (wrapper.query._ !== 'initConnection') throw new Error('invokeWithLayer without initConnection');
       const { query, ...init } = wrapper.query;
       message.wrapped = true;
       message.layer = wrapper.layer;
       message.init = init as unknown as ClientMessage['init'];
-      message.object = query as TlObject;
+      message.object = query as AnyTl;
     }
     server.messages.push(message);
     const contentRelated = (header.seqNo & 1) === 1;
     if (server.onMessage?.(message, this) === false) return;
-    const name = message.object._ as string;
+    const name = message.object._;
     if (name === 'msgs_ack' || name === 'msgs_state_info' || name === 'msg_resend_req') return;
     if (name === 'ping' || name === 'ping_delay_disconnect') {
       if (server.answerPings) {
