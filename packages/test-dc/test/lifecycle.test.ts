@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { startTestDc } from '../src/index.js';
+import { parsePublicKeyPem } from './helpers/client-crypto.js';
+import { openClient } from './helpers/setup.js';
+
+const handles = () =>
+  process
+    .getActiveResourcesInfo()
+    .filter((name) => name !== 'TTYWrap')
+    .sort();
+
+/** Lets handles of earlier tests finish closing before taking a baseline. */
+const settled = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return handles();
+};
+
+describe('lifecycle', () => {
+  it('close() releases every socket, server and timer, even with clients still connected', async () => {
+    const before = await settled();
+    const dc = await startTestDc({ dcIds: [1, 2] });
+    const publicKey = parsePublicKeyPem(dc.rsaPublicKeyPem);
+    const tcp = await openClient(dc, 1, { kind: 'tcp', framing: 'intermediate', obfuscated: true });
+    await tcp.createAuthKey({ publicKey });
+    await tcp.invoke({ _: 'help.getNearestDc' }, { layer: true });
+    const wss = await openClient(dc, 2, { kind: 'wss', framing: 'intermediate', obfuscated: true });
+    await wss.createAuthKey({ publicKey, dc: 2 });
+    dc.control.setFaults({ stallMs: 60_000 });
+    wss.sendPlain(new Uint8Array(20));
+    await dc.close();
+    await tcp.waitClosed();
+    await wss.waitClosed();
+    await expect.poll(handles).toEqual(before);
+  });
+
+  it('keeps one RSA key across runs when given its private key, and uses fixed ports with portBase', async () => {
+    const first = await startTestDc({ dcIds: [1], wss: false, portBase: 23450 });
+    expect(first.dcs).toEqual([{ id: 1, host: '127.0.0.1', tcpPort: 23450, wsUrl: 'ws://127.0.0.1:23451/apiws' }]);
+    expect(first.tlsCaPem).toBeUndefined();
+    const pem = first.rsaPrivateKeyPem;
+    await first.close();
+    const second = await startTestDc({ dcIds: [1], wss: false, rsaPrivateKeyPem: pem });
+    expect(second.rsaPublicKeyPem).toBe(first.rsaPublicKeyPem);
+    expect(second.rsaFingerprint).toBe(first.rsaFingerprint);
+    expect(second.clientConfig()).toEqual({ dcs: second.dcs, rsaPublicKeyPem: second.rsaPublicKeyPem });
+    await second.close();
+  });
+
+  it('refuses to start on a taken port and leaves nothing behind', async () => {
+    const first = await startTestDc({ dcIds: [1], wss: false, portBase: 23460 });
+    const before = await settled();
+    await expect(startTestDc({ dcIds: [1], wss: false, portBase: 23460 })).rejects.toThrow(/EADDRINUSE/);
+    await expect.poll(handles).toEqual(before);
+    await first.close();
+  });
+});
