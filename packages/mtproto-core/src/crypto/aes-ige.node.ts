@@ -22,8 +22,9 @@ export function aesIgeEncryptNode(data: Uint8Array, key: Uint8Array, iv: Uint8Ar
   const n = data.length;
   if (n < CBC_TRICK_MIN_BYTES) return aesIgeEncryptJs(data, key, iv);
 
-  // Pass 1: x_i = p_i ⊕ p_{i-2}, with p_0 = iv[16..32) and p_{-1} = 0.
-  const x = new Uint8Array(n);
+  // Pass 1: x_i = p_i ⊕ p_{i-2}, with p_0 = iv[16..32) and p_{-1} = 0. x lives in a reused scratch
+  // buffer (no allocation and zero-fill per message); it is cleared after use.
+  const x = scratch(n);
   x.set(data.subarray(0, 16), 0);
   for (let j = 0; j < 16; j++) x[16 + j] = data[16 + j] ^ iv[16 + j];
   xorShifted(x, data, 32, 32);
@@ -33,12 +34,20 @@ export function aesIgeEncryptNode(data: Uint8Array, key: Uint8Array, iv: Uint8Ar
   cipher.setAutoPadding(false);
   const y = cipher.update(x);
   cipher.final();
-  x.fill(0);
 
   // Pass 3: c_i = y_i ⊕ p_{i-1}, with p_0 = iv[16..32).
   for (let j = 0; j < 16; j++) y[j] ^= iv[16 + j];
   xorShiftedInPlace(y, data);
+  x.fill(0);
   return y;
+}
+
+let scratchBuffer = new Uint8Array(0);
+/** Scratch space for pass 1, kept up to 1 MiB so large uploads do not pin memory. */
+function scratch(n: number): Uint8Array {
+  if (n > 1 << 20) return new Uint8Array(n);
+  if (scratchBuffer.length < n) scratchBuffer = new Uint8Array(Math.max(n, 64 * 1024));
+  return scratchBuffer.subarray(0, n);
 }
 
 /** target[i] = data[i] ^ data[i - shift] for i in [start, n). target is aligned (fresh buffer). */
