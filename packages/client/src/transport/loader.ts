@@ -65,11 +65,21 @@ interface TcpModule {
 }
 
 function missing(name: string, what: string, cause: unknown): MtprotoError {
-  const code = (cause as { code?: string }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(String(cause))) {
+  if (isNotFound(cause)) {
     return new MtprotoError('TRANSPORT_MISSING', `the ${what} transport is not installed: add ${name} to your dependencies (npm install ${name})`, {
       cause,
     });
   }
   return new MtprotoError('TRANSPORT_MISSING', `could not load ${name}: ${(cause as Error).message}`, { cause });
+}
+
+/** True for "module not found" errors, also when a loader or bundler wrapped them (`cause` chain). */
+function isNotFound(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+    if (/Cannot find (module|package)|Failed to (resolve|fetch dynamically imported)/.test(String((current as { message?: unknown }).message ?? current))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
