@@ -10,7 +10,7 @@ export interface StepResult {
 export class Report {
   readonly steps: StepResult[] = [];
 
-  constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
+  constructor(private readonly write: (line: string) => void) {}
 
   title(text: string): void {
     this.write(text);
