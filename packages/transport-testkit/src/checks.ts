@@ -1,5 +1,5 @@
 /** The conformance checks. Each one is independent: it opens its own sessions or transports. */
-import { TransportError, type MtprotoSession } from '@x/mtproto-core';
+import { TransportError, type MtprotoSession, type TlMethodResult } from '@x/mtproto-core';
 import { randomBytes } from 'node:crypto';
 import { FAULT_DC, SESSION_DC, type Harness } from './harness.js';
 import type { ConformanceCheckName } from './options.js';
@@ -22,7 +22,14 @@ async function withSession(session: MtprotoSession, body: (session: MtprotoSessi
 }
 
 async function pipelinedNearestDc(session: MtprotoSession, count: number): Promise<void> {
-  const results = await Promise.all(Array.from({ length: count }, () => session.invoke({ _: 'help.getNearestDc' })));
+  // Issued in waves of 10 across event-loop turns without waiting for answers, so the session
+  // sends many packets (one wave alone would go out as a single container).
+  const pending: Promise<TlMethodResult<'help.getNearestDc'>>[] = [];
+  for (let i = 0; i < count; i++) {
+    pending.push(session.invoke({ _: 'help.getNearestDc' }));
+    if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const results = await Promise.all(pending);
   check(results.length === count, `expected ${count} answers, got ${results.length}`);
   const wrong = results.filter((result) => result._ !== 'nearestDc' || result.thisDc !== SESSION_DC);
   check(wrong.length === 0, `${wrong.length} of ${count} answers were not nearestDc for DC ${SESSION_DC}`);
