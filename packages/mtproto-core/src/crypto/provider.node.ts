@@ -6,6 +6,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { aesIgeDecryptJs, checkIgeArguments } from './aes-ige.js';
+import { aesIgePortable } from './portable.js';
 import { nativeIge } from './aes-ige-native.node.js';
 import { aesIgeEncryptNode } from './aes-ige.node.js';
 import { checkMaxOutput, gzipTooLarge } from './gzip.js';
@@ -58,11 +59,12 @@ type IgeFn = (data: Uint8Array, key: Uint8Array, iv: Uint8Array) => Uint8Array;
 
 /**
  * IGE: the AES-NI addon when it is built and the CPU has AES (~0.7-1 GB/s both ways); otherwise
- * encryption through the CBC rewrite over OpenSSL and decryption in JS (no rewrite exists for it).
+ * encryption through the CBC rewrite over OpenSSL and decryption in our WebAssembly (no rewrite
+ * exists for it).
  */
 function igeFunctions(useAddon: boolean): { encrypt: IgeFn; decrypt: IgeFn } {
   const addon = useAddon ? nativeIge : undefined;
-  if (addon === undefined) return { encrypt: aesIgeEncryptNode, decrypt: (data, key, iv) => aesIgeDecryptJs(data, key, iv) };
+  if (addon === undefined) return { encrypt: aesIgeEncryptNode, decrypt: (data, key, iv) => aesIgePortable(data, key, iv, false) };
   return {
     encrypt: (data, key, iv) => {
       checkIgeArguments(data, key, iv);
