@@ -122,6 +122,30 @@ describe('peers and users', () => {
   });
 });
 
+describe('chats, channels and startup calls', () => {
+  it('channels.getChannels, channels.getMessages (the seeded post carries the document), messages.getChats', async () => {
+    const channel = (await bot.invoke({ _: 'contacts.resolveUsername', username: 'testchannel' })).chats[0];
+    const input = { _: 'inputChannel', channelId: channel.id, accessHash: channel.accessHash };
+    const chats = await bot.invoke({ _: 'channels.getChannels', id: [input] });
+    expect(chats.chats[0]).toMatchObject({ _: 'channel', broadcast: true, title: 'Test Channel', username: 'testchannel' });
+    const posts = await bot.invoke({ _: 'channels.getMessages', channel: input, id: [{ _: 'inputMessageID', id: 1 }] });
+    expect(posts.messages[0].media.document.id).toBe(dc.control.documents()[0].id);
+    const groups = await bot.invoke({ _: 'messages.getChats', id: [BigInt(GROUP_ID)] });
+    expect(groups.chats[0]).toMatchObject({ _: 'chat', title: 'Test Group' });
+    expect((await failure(bot.invoke({ _: 'messages.getChats', id: [5n] })))?.errorMessage).toBe('CHAT_ID_INVALID');
+  });
+
+  it('answers common startup calls and unwraps every invoke* wrapper', async () => {
+    expect((await bot.invoke({ _: 'help.getAppConfig', hash: 0 }))._).toBe('help.appConfig');
+    expect((await bot.invoke({ _: 'help.getCdnConfig' }))._).toBe('cdnConfig');
+    const wrapped = await bot.invoke({
+      _: 'invokeWithoutUpdates',
+      query: { _: 'invokeAfterMsg', msgId: 0n, query: { _: 'help.getNearestDc' } },
+    });
+    expect(wrapped.thisDc).toBe(2);
+  });
+});
+
 describe('authorization across DCs', () => {
   it('exports on the home DC, imports on another, logs out', async () => {
     const exported = await bot.invoke({ _: 'auth.exportAuthorization', dcId: 3 });

@@ -8,7 +8,8 @@ import { readObject, TlDecodeError, TlReader, TlWriter, writeObject, type TlObje
 import { gunzip, gzip } from '../crypto/node-crypto.js';
 import type { RpcContext } from './context.js';
 import { bindTempAuthKey, exportAuthorization, importAuthorization, importBotAuthorization, logOut } from './methods/auth.js';
-import { getConfig, getNearestDc } from './methods/help.js';
+import { getChannelMessages, getChannels, getChats } from './methods/chats.js';
+import { getAppConfig, getCdnConfig, getConfig, getNearestDc } from './methods/help.js';
 import { getChannelDifference, getDifference, getMessages, getState, sendMedia, sendMessage } from './methods/messages.js';
 import { getFile, saveBigFilePart, saveFilePart } from './methods/upload.js';
 import { getFullUser, getUsers, resolveUsername } from './methods/users.js';
@@ -19,6 +20,13 @@ type Handler = (ctx: RpcContext, request: any) => unknown;
 const METHODS: Record<string, Handler> = {
   'help.getConfig': getConfig,
   'help.getNearestDc': getNearestDc,
+  'help.getAppConfig': getAppConfig,
+  'help.getCdnConfig': getCdnConfig,
+  'account.updateStatus': (ctx) => (ctx.requireUser(), true),
+  'messages.setTyping': (ctx) => (ctx.requireUser(), true),
+  'bots.setBotCommands': (ctx) => (ctx.requireUser(), true),
+  'bots.resetBotCommands': (ctx) => (ctx.requireUser(), true),
+  'bots.getBotCommands': (ctx) => (ctx.requireUser(), []),
   'auth.importBotAuthorization': importBotAuthorization,
   'auth.exportAuthorization': exportAuthorization,
   'auth.importAuthorization': importAuthorization,
@@ -30,6 +38,9 @@ const METHODS: Record<string, Handler> = {
   'messages.sendMessage': sendMessage,
   'messages.sendMedia': sendMedia,
   'messages.getMessages': getMessages,
+  'messages.getChats': getChats,
+  'channels.getChannels': getChannels,
+  'channels.getMessages': getChannelMessages,
   'updates.getState': getState,
   'updates.getDifference': getDifference,
   'updates.getChannelDifference': getChannelDifference,
@@ -104,9 +115,10 @@ export function dispatchCall(ctx: RpcContext, body: Uint8Array, hooks: DispatchH
         request = (request as { query: TlObject }).query;
         continue;
       }
-      if (name === 'invokeAfterMsg' || name === 'invokeAfterMsgs') {
-        // Calls are answered in order anyway.
-        request = (request as { query: TlObject }).query;
+      if (name.startsWith('invoke') && request.query !== undefined) {
+        // invokeAfterMsg(s) (calls are answered in order anyway), invokeWithTakeout,
+        // invokeWithMessagesRange, invokeWithBusinessConnection...: run the inner query.
+        request = request.query;
         continue;
       }
       report.method = name;

@@ -52,3 +52,13 @@ export function getConfig(ctx: RpcContext): Tl<'config'> {
 export function getNearestDc(ctx: RpcContext): Tl<'nearestDc'> {
   return { _: 'nearestDc', country: 'NL', thisDc: ctx.dcId, nearestDc: ctx.dcId };
 }
+
+/** Startup calls many clients make (TDLib, official apps): harmless, empty answers. */
+export function getAppConfig(_ctx: RpcContext, request: Tl<'help.getAppConfig'>): Tl<'help.appConfig'> | Tl<'help.appConfigNotModified'> {
+  if (request.hash === 1) return { _: 'help.appConfigNotModified' };
+  return { _: 'help.appConfig', hash: 1, config: { _: 'jsonObject', value: [] } } as Tl<'help.appConfig'>;
+}
+
+export function getCdnConfig(): Tl<'cdnConfig'> {
+  return { _: 'cdnConfig', publicKeys: [] };
+}
