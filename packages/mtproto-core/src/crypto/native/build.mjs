@@ -33,7 +33,7 @@ const include = headerDirs.find((dir) => existsSync(join(dir, 'node_api.h')));
 if (!include) skip('Node headers (node_api.h) not found');
 
 const compiler = process.env.CC || 'cc';
-const args = ['-O2', '-std=c11', '-shared', '-fPIC', '-Wall', '-I', include, source, '-o', output];
+const args = ['-O3', '-std=c11', '-shared', '-fPIC', '-Wall', '-I', include, source, '-o', output];
 if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
 mkdirSync(dirname(output), { recursive: true });
 try {
