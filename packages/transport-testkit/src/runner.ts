@@ -5,7 +5,7 @@
 import { startHarness, type Harness } from './harness.js';
 import { CHECKS } from './checks.js';
 import { CONFORMANCE_CHECKS, type ConformanceCheckName, type ConformanceCheckResult, type TransportConformanceOptions } from './options.js';
-import { withDeadline } from './util.js';
+import { ConformanceFailure, withDeadline } from './util.js';
 
 export { CONFORMANCE_CHECKS } from './options.js';
 export type { ConformanceCheckName, ConformanceCheckResult, ConformanceServer, TransportConformanceOptions } from './options.js';
@@ -22,8 +22,15 @@ export function selectedChecks(options: TransportConformanceOptions): Conformanc
 /** Runs one check against a started harness. */
 export async function runCheck(harness: Harness, name: ConformanceCheckName): Promise<ConformanceCheckResult> {
   const started = performance.now();
+  const control = harness.testDc.control;
+  control.clearViolations();
   try {
     await withDeadline(CHECKS[name](harness), harness.options.checkTimeoutMs ?? 20_000, name);
+    // The test DC runs in strict mode: bytes that reached it malformed fail the check too.
+    const violations = control.violations();
+    if (violations.length > 0) {
+      throw new ConformanceFailure(`the test DC recorded protocol violations: ${violations.map((violation) => JSON.stringify(violation)).join('; ').slice(0, 1000)}`);
+    }
     return { name, ok: true, durationMs: performance.now() - started };
   } catch (error) {
     return { name, ok: false, error: error instanceof Error ? error : new Error(String(error)), durationMs: performance.now() - started };

@@ -1,5 +1,5 @@
 // The project's own transports pass the suite: TCP with every framing (plain and obfuscated where
-// valid), ws and wss. The 1,000-RPC and 1 MiB checks run once per carrier to keep the run short.
+// valid), ws and wss. The 1,000-RPC and 1 MiB checks run once per carrier (TCP, ws, wss) to keep the run short.
 import type { FramingKind } from '@x/mtproto-core';
 import { tcpTransport } from '@x/transport-tcp';
 import { webSocketTransport } from '@x/transport-ws';
@@ -33,7 +33,6 @@ for (const variant of tcpVariants) {
 describeTransportConformance('ws', {
   factory: () => webSocketTransport({ tls: false }),
   target: (server, dcId) => ({ dcId, test: false, media: false, url: server.endpoint(dcId).wsUrl }),
-  only: LIGHT,
 });
 
 describeTransportConformance('wss', {
