@@ -37,6 +37,7 @@ export { builtInRsaKeys, trustedRsaKeys } from './auth/rsa-keys.js';
 // session
 export { MtprotoSession } from './session/session.js';
 export type { AuthKeyState, InitConnectionParams, InvokeOptions, Logger, SessionEvents, SessionOptions, SessionState } from './session/types.js';
-export { MessageCipher, paddingLength } from './session/message-cipher.js';
+export { MessageCipher, paddingLength, CIPHER_HEADROOM } from './session/message-cipher.js';
+export { RandomPool } from './session/random-pool.js';
 export { PlaintextWriter } from './session/plaintext-writer.js';
 export { MessageIdGenerator } from './session/msg-id.js';

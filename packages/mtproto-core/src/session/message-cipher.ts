@@ -2,10 +2,11 @@
  * MTProto 2.0 packet encryption for one auth key (spec §7.1-7.3, §7.6 steps 1-5):
  * `auth_key_id (8) | msg_key (16) | AES-256-IGE(plaintext)`.
  *
- * Per packet it allocates the packet itself plus the small KDF outputs and what the crypto provider
- * returns; the plaintext is built elsewhere in a reused buffer.
+ * Hot path: every hash is one contiguous input, so providers can use their one-shot path (Node's
+ * `crypto.hash`), and the KDF inputs and the AES key/iv live in buffers reused between messages.
+ * Per packet the cipher allocates only the packet (plus what the provider returns).
  */
-import { computeMsgKey, constantTimeEqual, deriveMessageKey, readInt64LE, type CryptoProvider } from '../crypto/index.js';
+import { constantTimeEqual, readInt64LE, type CryptoProvider } from '../crypto/index.js';
 import { SecurityError } from '../errors.js';
 
 /** 24-byte external header + 32-byte plaintext header + 12 bytes minimum padding, rounded up. */
@@ -13,43 +14,64 @@ export const MIN_ENCRYPTED_PACKET = 72;
 export const PLAINTEXT_HEADER = 32;
 export const MIN_PADDING = 12;
 export const MAX_PADDING = 1024;
+/** Bytes in front of a plaintext that `encrypt(plaintext, true)` may use as scratch. */
+export const CIPHER_HEADROOM = 32;
+
+/** Inbound plaintexts up to this size are copied next to their msg_key prefix for a one-shot hash. */
+const CONTIGUOUS_HASH_LIMIT = 16 * 1024;
+
+/** The reusable KDF inputs of one direction: `msg_key ‖ auth_key[x..x+36]` and `auth_key[40+x..76+x] ‖ msg_key`. */
+class KdfInputs {
+  readonly a = new Uint8Array(52);
+  readonly b = new Uint8Array(52);
+  readonly msgKeyPrefix: Uint8Array;
+
+  constructor(authKey: Uint8Array, x: 0 | 8) {
+    this.a.set(authKey.subarray(x, x + 36), 16);
+    this.b.set(authKey.subarray(40 + x, 76 + x), 0);
+    this.msgKeyPrefix = authKey.slice(88 + x, 120 + x);
+  }
+}
 
 export class MessageCipher {
   readonly authKeyId: bigint;
-  private readonly authKey: Uint8Array;
   private readonly authKeyIdBytes: Uint8Array;
   private readonly crypto: CryptoProvider;
+  private readonly client: KdfInputs;
+  private readonly server: KdfInputs;
+  private readonly aesKey = new Uint8Array(32);
+  private readonly aesIv = new Uint8Array(32);
+  private scratch = new Uint8Array(1024);
 
   constructor(authKey: Uint8Array, crypto: CryptoProvider) {
     if (authKey.length !== 256) throw new RangeError(`an auth key is 256 bytes, got ${authKey.length}`);
-    this.authKey = authKey;
     this.crypto = crypto;
     // Uint8Array.from: providers may return Node Buffers, whose slice() is a view.
     this.authKeyIdBytes = Uint8Array.from(crypto.sha1(authKey).subarray(12, 20));
     this.authKeyId = readInt64LE(this.authKeyIdBytes, 0);
+    this.client = new KdfInputs(authKey, 0);
+    this.server = new KdfInputs(authKey, 8);
   }
 
   /**
-   * Encrypts a complete plaintext (header, body and padding; length a multiple of 16) sent by the
-   * client (x = 0) and returns the packet.
+   * Encrypts a complete client plaintext (header, body and padding; a multiple of 16 bytes; x = 0)
+   * into a packet. With `headroom`, the 32 bytes before `plaintext` in its buffer are scratch the
+   * cipher may overwrite (PlaintextWriter leaves them), which saves a hash pass setup.
    */
-  encrypt(plaintext: Uint8Array): Uint8Array {
-    return this.seal(plaintext, 0);
-  }
-
-  /**
-   * Decrypts a packet sent by the server (x = 8), checking length, auth_key_id, msg_key (in
-   * constant time) and the length/padding bounds. Returns the plaintext and the body length.
-   */
-  decrypt(packet: Uint8Array): { plaintext: Uint8Array; bodyLength: number } {
-    return this.open(packet, 8);
-  }
-
-  private seal(plaintext: Uint8Array, x: 0 | 8): Uint8Array {
+  encrypt(plaintext: Uint8Array, headroom = false): Uint8Array {
     if (plaintext.length % 16 !== 0) throw new RangeError('plaintext length must be a multiple of 16');
-    const msgKey = computeMsgKey(this.crypto, this.authKey, plaintext, x);
-    const { key, iv } = deriveMessageKey(this.crypto, this.authKey, msgKey, x);
-    const encrypted = this.crypto.aesIgeEncrypt(plaintext, key, iv);
+    const inputs = this.client;
+    let large: Uint8Array;
+    if (headroom && plaintext.byteOffset >= CIPHER_HEADROOM) {
+      const withPrefix = new Uint8Array(plaintext.buffer, plaintext.byteOffset - CIPHER_HEADROOM, plaintext.length + CIPHER_HEADROOM);
+      withPrefix.set(inputs.msgKeyPrefix, 0);
+      large = this.crypto.sha256(withPrefix);
+    } else {
+      large = this.crypto.sha256(inputs.msgKeyPrefix, plaintext);
+    }
+    const msgKey = large.subarray(8, 24);
+    this.deriveKeyIv(inputs, msgKey);
+    const encrypted = this.crypto.aesIgeEncrypt(plaintext, this.aesKey, this.aesIv);
     const packet = new Uint8Array(24 + encrypted.length);
     packet.set(this.authKeyIdBytes, 0);
     packet.set(msgKey, 8);
@@ -57,18 +79,23 @@ export class MessageCipher {
     return packet;
   }
 
-  private open(packet: Uint8Array, x: 0 | 8): { plaintext: Uint8Array; bodyLength: number } {
+  /**
+   * Decrypts a server packet (x = 8), checking length, auth_key_id, msg_key (in constant time)
+   * and the length/padding bounds. Returns the plaintext (owned by the caller) and the body length.
+   */
+  decrypt(packet: Uint8Array): { plaintext: Uint8Array; bodyLength: number } {
     if (packet.length < MIN_ENCRYPTED_PACKET || (packet.length - 24) % 16 !== 0) {
       throw new SecurityError('SECURITY_LENGTH', `encrypted packet of ${packet.length} bytes has an impossible length`);
     }
     for (let i = 0; i < 8; i++) {
       if (packet[i] !== this.authKeyIdBytes[i]) throw new SecurityError('SECURITY_AUTH_KEY_ID', 'packet for another auth key');
     }
+    const inputs = this.server;
     const msgKey = packet.subarray(8, 24);
-    const { key, iv } = deriveMessageKey(this.crypto, this.authKey, msgKey, x);
-    const plaintext = this.crypto.aesIgeDecrypt(packet.subarray(24), key, iv);
+    this.deriveKeyIv(inputs, msgKey);
+    const plaintext = this.crypto.aesIgeDecrypt(packet.subarray(24), this.aesKey, this.aesIv);
     // The msg_key check comes first and fails the same way whatever else is wrong (spec §7.6.4).
-    const expected = computeMsgKey(this.crypto, this.authKey, plaintext, x);
+    const expected = this.hashWithPrefix(inputs.msgKeyPrefix, plaintext).subarray(8, 24);
     if (!constantTimeEqual(expected, msgKey)) throw new SecurityError('SECURITY_MSG_KEY', 'msg_key does not match the plaintext');
     const bodyLength = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).getInt32(28, true);
     const padding = plaintext.length - PLAINTEXT_HEADER - bodyLength;
@@ -79,6 +106,32 @@ export class MessageCipher {
       throw new SecurityError('SECURITY_PADDING', `padding of ${padding} bytes is outside ${MIN_PADDING}..${MAX_PADDING}`);
     }
     return { plaintext, bodyLength };
+  }
+
+  /** SHA256(prefix ‖ data): copied together for small data (one-shot hash), two parts otherwise. */
+  private hashWithPrefix(prefix: Uint8Array, data: Uint8Array): Uint8Array {
+    const total = prefix.length + data.length;
+    if (data.length > CONTIGUOUS_HASH_LIMIT) return this.crypto.sha256(prefix, data);
+    if (this.scratch.length < total) this.scratch = new Uint8Array(Math.max(total, this.scratch.length * 2));
+    this.scratch.set(prefix, 0);
+    this.scratch.set(data, prefix.length);
+    return this.crypto.sha256(this.scratch.subarray(0, total));
+  }
+
+  /** KDF of spec §7.2 into the reused aesKey/aesIv. */
+  private deriveKeyIv(inputs: KdfInputs, msgKey: Uint8Array): void {
+    inputs.a.set(msgKey, 0);
+    inputs.b.set(msgKey, 36);
+    const a = this.crypto.sha256(inputs.a);
+    const b = this.crypto.sha256(inputs.b);
+    const key = this.aesKey;
+    const iv = this.aesIv;
+    key.set(a.subarray(0, 8), 0);
+    key.set(b.subarray(8, 24), 8);
+    key.set(a.subarray(24, 32), 24);
+    iv.set(b.subarray(0, 8), 0);
+    iv.set(a.subarray(8, 24), 8);
+    iv.set(b.subarray(24, 32), 24);
   }
 }
 

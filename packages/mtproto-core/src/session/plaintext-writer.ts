@@ -3,10 +3,18 @@
  * `salt | session_id | msg_id | seq_no | length | body | padding`, where the body is either one
  * message or a msg_container of several (spec §8.2). Lengths, ids and seq_nos are patched in
  * once known, so bodies are serialized straight into place without intermediate copies.
+ *
+ * The buffer starts with CIPHER_HEADROOM spare bytes so MessageCipher can hash
+ * `auth_key part ‖ plaintext` in one pass (`encrypt(plaintext, true)`).
  */
 import { TlWriter } from '../binary/writer.js';
 import { MSG_CONTAINER_ID } from '../tl/container.js';
-import { PLAINTEXT_HEADER, paddingLength } from './message-cipher.js';
+import { CIPHER_HEADROOM, PLAINTEXT_HEADER, paddingLength } from './message-cipher.js';
+
+/** Where the plaintext starts in the writer's buffer. */
+const START = CIPHER_HEADROOM;
+/** Where the body starts. */
+const BODY = START + PLAINTEXT_HEADER;
 
 export class PlaintextWriter {
   readonly writer = new TlWriter(16 * 1024);
@@ -18,9 +26,10 @@ export class PlaintextWriter {
   begin(salt: bigint, sessionId: bigint, container: boolean): void {
     const w = this.writer;
     w.reset();
+    w.ensure(BODY + 8);
+    w.position = START;
     w.int64(salt);
     w.int64(sessionId);
-    w.ensure(16);
     w.position += 16; // msg_id, seq_no, length: patched in finish()
     this.container = container;
     this.count = 0;
@@ -46,7 +55,7 @@ export class PlaintextWriter {
     return this.writer.buffer.subarray(this.innerStart, this.writer.position);
   }
 
-  /** Replaces the current body, e.g. by its gzip_packed form. */
+  /** Drops the current body so it can be written again, e.g. in its gzip_packed form. */
   rewindBody(): void {
     this.writer.position = this.innerStart;
   }
@@ -75,26 +84,27 @@ export class PlaintextWriter {
 
   /** Bytes of body written so far (container overhead included). */
   get bodyLength(): number {
-    return this.writer.position - PLAINTEXT_HEADER;
+    return this.writer.position - BODY;
   }
 
   /**
-   * Patches the outer header, appends 12..1024 bytes of random padding and returns the plaintext
-   * (a view of the reused buffer: encrypt it before the next `begin`).
+   * Patches the outer header, appends 12..1024 bytes of random padding and returns the plaintext:
+   * a view of the reused buffer with CIPHER_HEADROOM spare bytes before it. Encrypt it before the
+   * next `begin`.
    */
   finish(msgId: bigint, seqNo: number, randomFill: (target: Uint8Array) => Uint8Array): Uint8Array {
     const w = this.writer;
-    const bodyLength = w.position - PLAINTEXT_HEADER;
-    if (this.container) w.view.setInt32(PLAINTEXT_HEADER + 4, this.count, true);
-    w.view.setBigInt64(16, msgId, true);
-    w.view.setInt32(24, seqNo, true);
-    w.view.setInt32(28, bodyLength, true);
+    const bodyLength = w.position - BODY;
+    if (this.container) w.view.setInt32(BODY + 4, this.count, true);
+    w.view.setBigInt64(START + 16, msgId, true);
+    w.view.setInt32(START + 24, seqNo, true);
+    w.view.setInt32(START + 28, bodyLength, true);
     // One random fill gives the padding bytes (at most 75) and, past them, the byte that picks the
     // number of extra padding blocks.
     w.ensure(80);
     const random = randomFill(w.buffer.subarray(w.position, w.position + 80));
     const padding = paddingLength(bodyLength, random[79]);
     w.position += padding;
-    return w.result();
+    return w.buffer.subarray(START, w.position);
   }
 }

@@ -49,6 +49,7 @@ import { MessageCipher } from './message-cipher.js';
 import { MessageIdGenerator, msgIdSeconds } from './msg-id.js';
 import { PendingRequest } from './pending-request.js';
 import { PlaintextWriter } from './plaintext-writer.js';
+import { RandomPool } from './random-pool.js';
 import { ReceivedIds } from './received-ids.js';
 import type { AuthKeyState, InvokeOptions, Logger, SessionEvents, SessionOptions, SessionState } from './types.js';
 
@@ -65,6 +66,8 @@ export class MtprotoSession {
   private readonly msgIds: MessageIdGenerator;
   private readonly received = new ReceivedIds();
   private readonly plaintext = new PlaintextWriter();
+  private readonly randomPool: RandomPool;
+  private readonly fillRandom = (target: Uint8Array): Uint8Array => this.randomPool.fill(target);
   private readonly backoff: Backoff;
   private readonly requestTimeoutMs: number;
   private readonly pingIntervalMs: number;
@@ -110,6 +113,7 @@ export class MtprotoSession {
   constructor(options: SessionOptions) {
     this.options = options;
     this.crypto = options.crypto;
+    this.randomPool = new RandomPool(options.crypto);
     this.logger = options.logger ?? silentLogger;
     this.events = new Emitter<SessionEvents>((event, error) => this.logger.error(`a '${event}' listener threw`, { error }));
     this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
@@ -549,7 +553,7 @@ export class MtprotoSession {
       packetSeqNo = single!.seqNo;
     }
     for (let i = 0; i < index; i++) if (requests[i].msgId !== undefined) requests[i].packetMsgId = packetMsgId;
-    const packet = cipher.encrypt(out.finish(packetMsgId, packetSeqNo, (target) => this.crypto.randomFill(target)));
+    const packet = cipher.encrypt(out.finish(packetMsgId, packetSeqNo, this.fillRandom), true);
     await transport.send(packet);
   }
 

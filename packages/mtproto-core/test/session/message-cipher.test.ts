@@ -1,8 +1,8 @@
 // MessageCipher: the public vector of spec §10.5 and every packet-level check of spec §7.6
 // (length, auth_key_id, msg_key, message_data_length, padding bounds).
 import { describe, expect, it } from 'vitest';
-import { MessageCipher, paddingLength, SecurityError } from '../../src/index.js';
-import { buildPlaintext, crypto, encryptFromServer } from './scripted-server.js';
+import { CIPHER_HEADROOM, MessageCipher, paddingLength, SecurityError } from '../../src/index.js';
+import { buildPlaintext, crypto, decryptFromClient, encryptFromServer } from './scripted-server.js';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -36,14 +36,32 @@ describe('MessageCipher', () => {
     expect(bodyLength).toBe(88);
   });
 
-  it('round-trips a client packet that the server side decrypts', () => {
+  it('encrypts client packets (x = 0) that the KDF of the crypto module decrypts, with and without headroom', () => {
     const authKey = crypto.randomBytes(256);
     const cipher = new MessageCipher(authKey, crypto);
-    const plaintext = buildPlaintext({ salt: 1n, sessionId: 2n, msgId: 4n << 32n, seqNo: 1, body: new Uint8Array(40) });
-    const packet = cipher.encrypt(plaintext);
-    expect(packet.subarray(0, 8)).toEqual(Uint8Array.from(crypto.sha1(authKey).subarray(12, 20)));
-    // The client encrypts with x = 0, so its own decrypt (x = 8) must refuse the packet.
-    expect(codeOf(() => cipher.decrypt(packet))).toBe('SECURITY_MSG_KEY');
+    for (const size of [40, 4096, 40_000]) {
+      const plaintext = buildPlaintext({ salt: 1n, sessionId: 2n, msgId: 4n << 32n, seqNo: 1, body: crypto.randomBytes(size) });
+      const withRoom = new Uint8Array(CIPHER_HEADROOM + plaintext.length);
+      withRoom.set(plaintext, CIPHER_HEADROOM);
+      for (const packet of [cipher.encrypt(plaintext), cipher.encrypt(withRoom.subarray(CIPHER_HEADROOM), true)]) {
+        expect(packet.subarray(0, 8)).toEqual(Uint8Array.from(crypto.sha1(authKey).subarray(12, 20)));
+        expect(decryptFromClient(authKey, packet)).toEqual(plaintext);
+        // The client encrypts with x = 0, so its own decrypt (x = 8) must refuse the packet.
+        expect(codeOf(() => cipher.decrypt(packet))).toBe('SECURITY_MSG_KEY');
+      }
+    }
+  });
+
+  it('decrypts server packets (x = 8) of every size made with the KDF of the crypto module', () => {
+    const authKey = crypto.randomBytes(256);
+    const cipher = new MessageCipher(authKey, crypto);
+    for (const size of [0, 4, 20_000, 100_000]) {
+      const body = crypto.randomBytes(size);
+      const plaintext = buildPlaintext({ salt: 1n, sessionId: 2n, msgId: (4n << 32n) | 1n, seqNo: 1, body });
+      const opened = cipher.decrypt(encryptFromServer(authKey, plaintext));
+      expect(opened.bodyLength).toBe(size);
+      expect(opened.plaintext).toEqual(plaintext);
+    }
   });
 
   describe('rejects, each with its own code', () => {
