@@ -122,6 +122,8 @@ function listenOn(server: TcpServer | HttpServer | HttpsServer, host: string, po
     server.once('error', onError);
     server.listen({ host, port, exclusive: true }, () => {
       server.off('error', onError);
+      // Accept errors (EMFILE...) must not take the process down.
+      server.on('error', () => {});
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
