@@ -9,6 +9,7 @@ import {
   checkDhParams,
   createNodeCryptoProvider,
   nativeIgeStatus,
+  wasmIgeAvailable,
   checkDhValue,
   computeNewNonceHash,
   deriveTmpAesKeyIv,
@@ -32,7 +33,7 @@ export async function run(ctx) {
   const { throughput, timePerCall, figure, withRatio, median, log } = ctx;
   const figures = [];
   const mtcute = await loadMtcute(log);
-  log(`node provider IGE: ${nativeIgeStatus}; MB/s here = 10^6 bytes/s`);
+  log(`node provider IGE: ${nativeIgeStatus}; portable IGE: ${wasmIgeAvailable() ? 'our WebAssembly' : 'JS (no WebAssembly)'}; MB/s = 10^6 bytes/s`);
 
   // --- AES-256-IGE ---------------------------------------------------------------------------
   const key = randomBytes(32);

@@ -3,6 +3,7 @@
 export type { CryptoProvider, AesCtrStream } from './provider.js';
 export { portableCryptoProvider } from './portable.js';
 export { aesIgeEncryptJs, aesIgeDecryptJs } from './aes-ige.js';
+export { wasmIgeAvailable } from './aes-ige-wasm.js';
 export { JsAesCtrStream } from './aes-ctr.js';
 export { modPowBigInt } from './mod-pow.js';
 export { bytesToBigInt, bigIntToBytes, bitLength, readInt64LE } from './bigint.js';
