@@ -230,10 +230,10 @@ export class MtprotoSession {
   private async establish(signal: AbortSignal | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const transport = await this.openTransport(signal);
-      if (this.cipher) return;
+      if (this.cipher) return this.checkStillOpen(transport);
       try {
         await this.runHandshake(transport, signal);
-        return;
+        return this.checkStillOpen(transport);
       } catch (error) {
         this.handshake = undefined;
         this.discardTransport();
@@ -243,6 +243,11 @@ export class MtprotoSession {
         if (!retry) throw error;
       }
     }
+  }
+
+  /** The transport may have closed between its connect() and now. */
+  private checkStillOpen(transport: Transport): void {
+    if (this.transport !== transport) throw new TransportError('TRANSPORT_CLOSED', 'the connection closed while it was being set up');
   }
 
   private async openTransport(signal: AbortSignal | undefined): Promise<Transport> {
@@ -312,6 +317,8 @@ export class MtprotoSession {
     this.backoff.reset();
     this.startKeepalive();
     this.scheduleFlush();
+    // A close that slipped in after establish() finished has to be handled as a drop.
+    if (!this.transport) this.connectionLost(new TransportError('TRANSPORT_CLOSED', 'the connection closed right after it opened'));
   }
 
   private onTransportClose(info: TransportCloseInfo): void {
@@ -730,7 +737,10 @@ export class MtprotoSession {
     }
     const verdict = this.received.check(msgId);
     if (verdict !== 'new') {
-      this.logger.warn(`discarded a ${verdict === 'duplicate' ? 'replayed' : 'too old'} msg_id`, { code: 'SECURITY_MSG_ID_REPLAY', msgId });
+      // Never processed twice; a repeat of a content-related message is acked again, since the
+      // server repeats what it believes unacknowledged (our ack may have died with a connection).
+      if (verdict === 'duplicate' && (seqNo & 1) === 1) this.queueAck(msgId);
+      this.logger.warn(`discarded a ${verdict === 'duplicate' ? 'repeated' : 'too old'} msg_id`, { code: 'SECURITY_MSG_ID_REPLAY', msgId });
       return;
     }
     const constructorId = reader.remaining >= 4 ? reader.peekUint32() : 0;

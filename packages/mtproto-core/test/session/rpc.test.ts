@@ -144,6 +144,21 @@ describe('acknowledgements', () => {
     await session.close();
   });
 
+  it('processes a repeated message once but acks it again', async () => {
+    const { server, session } = await connected(new ScriptedServer(), { ackDelayMs: 5 });
+    const seen: unknown[] = [];
+    session.on('updates', (updates) => seen.push(updates));
+    await session.invoke({ _: 'help.getNearestDc' });
+    const msgId = server.nextMsgId(false);
+    const update = { _: 'updateShort', update: { _: 'updateLoginToken' }, date: 1 } as TlObject;
+    server.lastConnection.sendObject(update, { msgId });
+    await waitFor(() => server.acked().includes(msgId), 'the first ack');
+    server.lastConnection.sendObject(update, { msgId });
+    await waitFor(() => server.acked().filter((id) => id === msgId).length === 2, 'the second ack');
+    expect(seen).toHaveLength(1);
+    await session.close();
+  });
+
   it('piggybacks pending acks on the next request', async () => {
     const { server, session } = await connected(new ScriptedServer(), { ackDelayMs: 60_000 });
     await session.invoke({ _: 'help.getNearestDc' });
