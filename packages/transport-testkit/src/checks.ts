@@ -51,6 +51,8 @@ function chunkingCheck(mode: RechunkMode, rpcs: number): ConformanceCheck {
         await checkConfig(session);
         await pipelinedNearestDc(session, rpcs);
       });
+      // Guards against a target function that ignores the addresses it is given.
+      check(proxied.forwardedBytes() > 0, 'nothing went through the re-chunking proxy: build the target from the `server` argument');
     } finally {
       await proxied.close();
     }

@@ -21,7 +21,7 @@ export interface Harness {
   /** Signs a bot in on `session` (DC 1), for methods that need a user. */
   signInBot(session: MtprotoSession): Promise<void>;
   /** A view of the server whose addresses go through a re-chunking proxy. */
-  proxiedView(mode: RechunkMode): Promise<{ view: ConformanceServer; close(): Promise<void> }>;
+  proxiedView(mode: RechunkMode): Promise<{ view: ConformanceServer; forwardedBytes(): number; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -97,7 +97,11 @@ export async function startHarness(options: TransportConformanceOptions): Promis
             ...(endpoint.wssUrl !== undefined ? { wssUrl: await proxiedUrl(endpoint.wssUrl, proxied) } : {}),
           });
         }
-        return { view: serverView(testDc, dcs), close: () => Promise.all(proxies.map((proxy) => proxy.close())).then(() => {}) };
+        return {
+          view: serverView(testDc, dcs),
+          forwardedBytes: () => proxies.reduce((sum, proxy) => sum + proxy.forwardedBytes, 0),
+          close: () => Promise.all(proxies.map((proxy) => proxy.close())).then(() => {}),
+        };
       } catch (error) {
         await Promise.all(proxies.map((proxy) => proxy.close()));
         throw error;

@@ -12,6 +12,8 @@ export type RechunkMode = 'bytes' | 'coalesce';
 
 export interface RechunkProxy {
   readonly port: number;
+  /** Bytes forwarded so far, both directions (0 means nobody connected through the proxy). */
+  readonly forwardedBytes: number;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,10 @@ const COALESCE_WINDOW_MS = 15;
 
 export async function startRechunkProxy(upstream: { host: string; port: number }, mode: RechunkMode): Promise<RechunkProxy> {
   const sockets = new Set<Socket>();
+  let forwardedBytes = 0;
+  const count = (bytes: number) => {
+    forwardedBytes += bytes;
+  };
   const server: Server = createServer((client) => {
     client.setNoDelay(true);
     const remote = connect({ host: upstream.host, port: upstream.port });
@@ -29,8 +35,8 @@ export async function startRechunkProxy(upstream: { host: string; port: number }
       // A reset on either side just ends the pair; the transport under test reports it.
       socket.on('error', () => {});
     }
-    pipe(client, remote, mode);
-    pipe(remote, client, mode);
+    pipe(client, remote, mode, count);
+    pipe(remote, client, mode, count);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,6 +46,9 @@ export async function startRechunkProxy(upstream: { host: string; port: number }
   if (address === null || typeof address === 'string') throw new Error('proxy has no port');
   return {
     port: address.port,
+    get forwardedBytes() {
+      return forwardedBytes;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -49,7 +58,7 @@ export async function startRechunkProxy(upstream: { host: string; port: number }
 }
 
 /** Forwards `from` to `to` re-chunked, in order, and mirrors end and close. */
-function pipe(from: Socket, to: Socket, mode: RechunkMode): void {
+function pipe(from: Socket, to: Socket, mode: RechunkMode, count: (bytes: number) => void): void {
   const queue: Buffer[] = [];
   let flushing = false;
   let ended = false;
@@ -81,6 +90,7 @@ function pipe(from: Socket, to: Socket, mode: RechunkMode): void {
   };
 
   from.on('data', (data: Buffer) => {
+    count(data.length);
     queue.push(data);
     if (flushing) return;
     flushing = true;

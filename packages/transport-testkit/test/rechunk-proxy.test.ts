@@ -33,6 +33,7 @@ describe('re-chunking proxy', () => {
     client.write(Buffer.alloc(300, 7));
     await until(() => reads.reduce((a, b) => a + b, 0) === 300);
     expect(reads.every((size) => size === 1)).toBe(true);
+    expect(proxy!.forwardedBytes).toBe(300);
     client.destroy();
   });
 

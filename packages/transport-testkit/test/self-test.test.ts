@@ -42,6 +42,21 @@ describe('the suite fails broken transports', () => {
     expect(results.find((result) => result.name === 'transport error codes')?.error?.message).toMatch(/transportError was not called/);
   });
 
+  it('fails the chunking checks when the target ignores the proxied addresses', async () => {
+    let cached: ConformanceServer | undefined;
+    const results = await runTransportConformance({
+      factory: (server) => {
+        cached = server;
+        return tcpTransport({ framing: 'intermediate', obfuscated: false });
+      },
+      // Uses the addresses seen at start-up, not the ones it is handed.
+      target: (_server, dcId) => tcpTarget(cached!, dcId),
+      only: ['1-byte chunking'],
+    });
+    expect(outcome(results)).toEqual({ '1-byte chunking': false });
+    expect(results[0].error?.message).toMatch(/nothing went through the re-chunking proxy/);
+  });
+
   it('reports lost packets as a failed pipelining check', async () => {
     let delivered = 0;
     const results = await runTransportConformance({
