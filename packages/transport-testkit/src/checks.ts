@@ -142,6 +142,31 @@ export const CHECKS: Record<ConformanceCheckName, ConformanceCheck> = {
   // 200 pipelined RPCs with reads that carry several packets split at random places.
   'many packets per chunk': chunkingCheck('coalesce', 200),
 
+  'connect refused': async (harness) => {
+    const before = activeHandles();
+    const view = await harness.refusingView();
+    const closes: unknown[] = [];
+    const transport = harness.factory.create(harness.target(FAULT_DC, view), {
+      packet: () => {},
+      transportError: () => {},
+      close: (info) => closes.push(info),
+    });
+    const outcome = await transport.connect({ timeoutMs: 5_000 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    check(outcome instanceof TransportError, `connect() to a closed port should reject with TransportError, got ${String(outcome)}`);
+    check(closes.length <= 1, `handlers.close called ${closes.length} times after a failed connect`);
+    await transport.close();
+    check(closes.length <= 1, `handlers.close called ${closes.length} times after a failed connect and close()`);
+    let leaked: string[] = [];
+    await waitUntil(() => (leaked = leakedHandles(before)).length === 0, 2_000, 'sockets and timers released after a failed connect').catch(
+      (error: Error) => {
+        throw new Error(`${error.message} (still alive: ${leaked.join(', ')})`);
+      },
+    );
+  },
+
   'server close': async (harness) => {
     const recorded = await openRecordedTransport(harness, FAULT_DC);
     try {

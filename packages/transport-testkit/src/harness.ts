@@ -3,6 +3,7 @@
  * transport and fault checks), the author's factory, and helpers to open sessions.
  */
 import { defaultCryptoProvider, MtprotoSession, parseRsaPublicKey, RpcError, type AuthKeyState, type TransportFactory, type TransportTarget } from '@x/mtproto-core';
+import { createServer } from 'node:net';
 import { startTestDc, type DcAddress, type TestDc } from '@x/test-dc';
 import type { ConformanceServer, TransportConformanceOptions } from './options.js';
 import { startRechunkProxy, type RechunkMode, type RechunkProxy } from './rechunk-proxy.js';
@@ -22,6 +23,8 @@ export interface Harness {
   signInBot(session: MtprotoSession): Promise<void>;
   /** A view of the server whose addresses go through a re-chunking proxy. */
   proxiedView(mode: RechunkMode): Promise<{ view: ConformanceServer; forwardedBytes(): number; close(): Promise<void> }>;
+  /** A view of the server whose every address is a loopback port nobody listens on. */
+  refusingView(): Promise<ConformanceServer>;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,16 @@ export async function startHarness(options: TransportConformanceOptions): Promis
         throw error;
       }
     },
+    refusingView: async () => {
+      const port = await closedPort();
+      const dcs = testDc.dcs.map((endpoint) => ({
+        ...endpoint,
+        tcpPort: port,
+        wsUrl: withPort(endpoint.wsUrl, port),
+        ...(endpoint.wssUrl !== undefined ? { wssUrl: withPort(endpoint.wssUrl, port) } : {}),
+      }));
+      return serverView(testDc, dcs);
+    },
     close: async () => {
       await Promise.all([...openSessions].map((session) => session.close().catch(() => {})));
       await testDc.close();
@@ -127,6 +140,25 @@ function serverView(testDc: TestDc, dcs: DcAddress[]): ConformanceServer {
     rsaPublicKeyPem: testDc.rsaPublicKeyPem,
     testDc,
   };
+}
+
+function withPort(text: string, port: number): string {
+  const url = new URL(text);
+  url.port = String(port);
+  return url.toString();
+}
+
+/** A loopback port that was just free: listen on an ephemeral port, then close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no ephemeral port');
+  return address.port;
 }
 
 /** Same URL, port replaced by a proxy's; the host name is kept so TLS verification still applies. */

@@ -28,6 +28,7 @@ export const CONFORMANCE_CHECKS = [
   'large request and response',
   '1-byte chunking',
   'many packets per chunk',
+  'connect refused',
   'server close',
   'client close',
   'transport error codes',
