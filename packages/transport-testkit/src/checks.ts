@@ -237,6 +237,35 @@ export const CHECKS: Record<ConformanceCheckName, ConformanceCheck> = {
     }
   },
 
+  'WebSocket close codes': async (harness) => {
+    const cases = [
+      // Telegram closes with 1000 and the transport error code as the reason.
+      { code: 1000, reason: '-404', transportCode: -404 },
+      { code: 4001, reason: 'going away for a test', transportCode: undefined },
+    ];
+    for (const wanted of cases) {
+      const control = harness.testDc.control;
+      control.setFaults({ wsClose: { code: wanted.code, reason: wanted.reason } }, { dcId: FAULT_DC });
+      const recorded = await openRecordedTransport(harness, FAULT_DC);
+      try {
+        await recorded.transport.send(reqPqPacket());
+        await waitUntil(() => recorded.closes.length > 0, 5_000, `handlers.close after close frame ${wanted.code}`);
+        await delay(20);
+        checkClosedOnce(recorded, false);
+        const error = recorded.closes[0].error;
+        check(error instanceof TransportError, `close frame ${wanted.code}: close info has no TransportError`);
+        check(error.closeCode === wanted.code, `close frame ${wanted.code}: TransportError.closeCode is ${error.closeCode}`);
+        check(
+          error.transportCode === wanted.transportCode,
+          `close frame ${wanted.code} "${wanted.reason}": TransportError.transportCode is ${error.transportCode}, expected ${wanted.transportCode}`,
+        );
+      } finally {
+        control.clearFaults({ dcId: FAULT_DC });
+        await recorded.transport.close();
+      }
+    }
+  },
+
   'reconnect with pending requests': (harness) =>
     withSession(harness.session(), async (session) => {
       await checkConfig(session);

@@ -32,6 +32,7 @@ export const CONFORMANCE_CHECKS = [
   'server close',
   'client close',
   'transport error codes',
+  'WebSocket close codes',
   'reconnect with pending requests',
 ] as const;
 
@@ -48,6 +49,11 @@ export interface TransportConformanceOptions {
    * do not go through `host:port` / URL addresses of the test DC.
    */
   proxyable?: boolean;
+  /**
+   * The carrier is a WebSocket: also check that server close frames become TransportErrors with
+   * `closeCode` (and `transportCode` from a Telegram-style `-404` reason). Default false.
+   */
+  webSocket?: boolean;
   /** RPCs in flight at once in the pipelining check. Default 1000. */
   pipelinedRpcs?: number;
   /** Size of the large upload and download. Default 1 MiB (sent as two 512 KiB parts, Telegram's part cap). */

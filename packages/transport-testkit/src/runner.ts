@@ -15,7 +15,8 @@ export function selectedChecks(options: TransportConformanceOptions): Conformanc
   return CONFORMANCE_CHECKS.filter(
     (name) =>
       (options.only === undefined || options.only.includes(name)) &&
-      !(options.proxyable === false && (name === '1-byte chunking' || name === 'many packets per chunk')),
+      !(options.proxyable === false && (name === '1-byte chunking' || name === 'many packets per chunk')) &&
+      !(options.webSocket !== true && name === 'WebSocket close codes'),
   );
 }
 

@@ -33,10 +33,12 @@ for (const variant of tcpVariants) {
 describeTransportConformance('ws', {
   factory: () => webSocketTransport({ tls: false }),
   target: (server, dcId) => ({ dcId, test: false, media: false, url: server.endpoint(dcId).wsUrl }),
+  webSocket: true,
 });
 
 describeTransportConformance('wss', {
   factory: (server) => webSocketTransport({ tls: true, ca: server.tlsCaPem, proxy: false }),
+  webSocket: true,
   target: (server, dcId) => {
     const url = server.endpoint(dcId).wssUrl;
     if (url === undefined) throw new Error('the test DC serves no wss');
