@@ -56,3 +56,31 @@ describe.each(KINDS)('bot flow over %s', (kind) => {
     expect(dc.violations()).toEqual([]);
   });
 });
+
+describe('the DC table as `pnpm test-dc` prints it', () => {
+  it('takes PEM file paths for the RSA key and the TLS CA (Node entry)', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dc = await startDc();
+    const dir = await mkdtemp(join(tmpdir(), 'x-client-pem-'));
+    try {
+      const config = dc.clientConfig();
+      await writeFile(join(dir, 'server.pem'), config.rsaPublicKeyPem);
+      await writeFile(join(dir, 'ca.pem'), config.tlsCaPem!);
+      const line = { ...config, rsaPublicKeyPem: join(dir, 'server.pem'), tlsCaPem: join(dir, 'ca.pem') };
+      const client = newClient(dc, { dcs: line, webSocket: true });
+      await client.connect();
+      expect(client.connectionInfo()?.address).toMatch(/^wss:/);
+      await client.stop();
+
+      // Without the server's key the auth-key exchange cannot start: a clear error, not a hang.
+      const { rsaPublicKeyPem: _key, ...withoutKey } = config;
+      const stranger = newClient(dc, { dcs: withoutKey, webSocket: true });
+      await expect(stranger.connect()).rejects.toThrow(/fingerprint|RSA|key/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await dc.close();
+    }
+  });
+});

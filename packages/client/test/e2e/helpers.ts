@@ -60,3 +60,13 @@ export async function until(check: () => boolean, timeoutMs = 10_000, what = 'co
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** The highest connection id the test DC has handed out so far (ids only grow). */
+export function lastConnectionId(dc: { control: { connections(dcId?: number): { id: number }[] } }): number {
+  return Math.max(0, ...dc.control.connections().map((connection) => connection.id));
+}
+
+/** Connections to `dcId` opened after `since` (see lastConnectionId). */
+export function connectionsSince(dc: { control: { connections(dcId?: number): { id: number }[] } }, dcId: number, since: number): number {
+  return dc.control.connections(dcId).filter((connection) => connection.id > since).length;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDc } from '@x/test-dc';
 import { MemorySessionStorage } from '../../src/index.node.js';
-import { BOT_HOME_DC, BOT_ID, KINDS, newClient, startDc, transportFor } from './helpers.js';
+import { BOT_HOME_DC, BOT_ID, KINDS, connectionsSince, lastConnectionId, newClient, startDc, transportFor } from './helpers.js';
 
 describe.each(KINDS)('DC migration over %s', (kind) => {
   let dc: TestDc;
@@ -28,15 +28,15 @@ describe.each(KINDS)('DC migration over %s', (kind) => {
     expect(saved!.dcs.get(BOT_HOME_DC)?.authorized).toBe(true);
     expect(saved!.dcs.get(5)?.authorized).toBe(false);
 
-    const opened = (dcId: number) => dc.control.connections(dcId).length;
-    const before = { 2: opened(2), 5: opened(5) };
+    const since = lastConnectionId(dc);
     const second = newClient(dc, { ...transportFor(kind), storage });
     await second.connect();
     try {
       expect(second.dcId).toBe(BOT_HOME_DC);
       expect(second.connectionInfo()?.authKey).toBe('reused');
-      expect(opened(2)).toBe(before[2]);
-      expect(opened(5)).toBe(before[5]);
+      expect(connectionsSince(dc, 2, since)).toBe(0);
+      expect(connectionsSince(dc, 5, since)).toBe(0);
+      expect(connectionsSince(dc, BOT_HOME_DC, since)).toBe(1);
       expect((await second.sendMessage('@bob', 'from the home DC')).text).toBe('from the home DC');
     } finally {
       await second.stop();
