@@ -23,6 +23,12 @@ export class PendingRequest {
   /** The latest send carried the invokeWithLayer(initConnection(...)) wrapper (then every earlier one did too). */
   wrapped = false;
   settled = false;
+  /** Goes out even while the queue is held (auth.bindTempAuthKey). */
+  priority = false;
+  /** Never wrapped in initConnection, never gzipped. */
+  bare = false;
+  /** Builds the method for the msg_id it is about to be sent with (when the body depends on it). */
+  prepare: ((msgId: bigint) => TlMethod) | undefined;
   private readonly onResolve: (value: unknown) => void;
   private readonly onReject: (error: unknown) => void;
   private cleanup: (() => void) | undefined;

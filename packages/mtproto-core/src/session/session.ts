@@ -19,7 +19,8 @@ import {
 } from '../errors.js';
 import { readMethodResult, readObject, TL_LAYER, writeObject, type Tl, type TlMethod, type TlMethodName, type TlMethodResult, type TlObject, type TlType } from '../tl/index.js';
 import type { Transport, TransportCloseInfo } from '../transport/transport.js';
-import { exchangeAuthKey } from '../auth/handshake.js';
+import { bindTempAuthKeyCall } from '../auth/bind-temp-key.js';
+import { exchangeAuthKey, type AuthKeyExchangeResult } from '../auth/handshake.js';
 import { isPlainPacket } from '../auth/plain-message.js';
 import { trustedRsaKeys } from '../auth/rsa-keys.js';
 import { Backoff } from './backoff.js';
@@ -54,6 +55,20 @@ import { ReceivedIds } from './received-ids.js';
 import type { AuthKeyState, InvokeOptions, Logger, SessionEvents, SessionOptions, SessionState } from './types.js';
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Replace a temporary key this long before it expires. */
+const TEMP_KEY_MARGIN_SECONDS = 60;
+/** Settles an interrupted bind call without reporting it. */
+const BINDING_INTERRUPTED = new TransportError('BINDING_INTERRUPTED', 'the connection closed during auth.bindTempAuthKey');
+
+interface TemporaryKey {
+  authKey: Uint8Array;
+  authKeyId: bigint;
+  serverSalt: bigint;
+  /** Server unix time. */
+  expiresAt: number;
+  bound: boolean;
+}
 
 /** Transport error codes after which reconnecting cannot help. */
 const FATAL_TRANSPORT_CODES = new Set([-404, -403, -444]);
@@ -104,6 +119,14 @@ export class MtprotoSession {
   private service: TlObject[] = [];
   private flushScheduled = false;
   private flushing = false;
+
+  /** PFS: the temporary key carrying the traffic (never persisted). */
+  private temp: TemporaryKey | undefined;
+  /** The auth.bindTempAuthKey call in flight. */
+  private binding: PendingRequest | undefined;
+  /** While binding, the queue is held back (only priority requests go out). */
+  private holdQueue = false;
+  private tempRefreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -230,9 +253,10 @@ export class MtprotoSession {
   private async establish(signal: AbortSignal | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const transport = await this.openTransport(signal);
-      if (this.cipher) return this.checkStillOpen(transport);
+      if (this.cipher && !this.needsTemporaryKey()) return this.checkStillOpen(transport);
       try {
-        await this.runHandshake(transport, signal);
+        if (!this.key) await this.createPermanentKey(transport, signal);
+        if (this.needsTemporaryKey()) await this.createTemporaryKey(transport, signal);
         return this.checkStillOpen(transport);
       } catch (error) {
         this.handshake = undefined;
@@ -280,11 +304,11 @@ export class MtprotoSession {
     return transport;
   }
 
-  private async runHandshake(transport: Transport, signal: AbortSignal | undefined): Promise<void> {
+  /** The auth-key exchange on `transport` (unencrypted messages). */
+  private async runExchange(transport: Transport, signal: AbortSignal | undefined, expiresIn?: number): Promise<AuthKeyExchangeResult> {
     const channel = new HandshakeChannel(transport, this.options.handshakeTimeoutMs ?? 15_000, signal);
     this.handshake = channel;
     const { target } = this.options;
-    const started = Date.now();
     const result = await exchangeAuthKey({
       crypto: this.crypto,
       channel,
@@ -293,13 +317,115 @@ export class MtprotoSession {
       dcId: target.dcId,
       test: target.test,
       media: target.media,
+      ...(expiresIn === undefined ? {} : { expiresIn }),
     });
     this.handshake = undefined;
     this.clockSynced = true;
+    return result;
+  }
+
+  private async createPermanentKey(transport: Transport, signal: AbortSignal | undefined): Promise<void> {
+    const started = Date.now();
+    const result = await this.runExchange(transport, signal);
     this.initDone = false;
     this.useKey({ authKey: result.authKey, authKeyId: result.authKeyId, serverSalt: result.serverSalt, timeOffset: result.timeOffset });
-    this.logger.info('auth key created', { authKeyId: hexId(result.authKeyId), dcId: target.dcId, ms: Date.now() - started });
+    this.logger.info('auth key created', { authKeyId: hexId(result.authKeyId), dcId: this.options.target.dcId, ms: Date.now() - started });
     this.emitKey();
+  }
+
+  /** PFS: a temporary key is needed when there is none or it expires within a minute. */
+  private needsTemporaryKey(): boolean {
+    if (!this.options.pfs) return false;
+    return !this.temp || this.temp.expiresAt - this.msgIds.serverNow() < TEMP_KEY_MARGIN_SECONDS;
+  }
+
+  /** PFS (spec §6.8): a temporary key for this connection's traffic, bound once connected. */
+  private async createTemporaryKey(transport: Transport, signal: AbortSignal | undefined): Promise<void> {
+    const expiresIn = this.options.pfs!.expiresIn;
+    const result = await this.runExchange(transport, signal, expiresIn);
+    this.temp = {
+      authKey: result.authKey,
+      authKeyId: result.authKeyId,
+      serverSalt: result.serverSalt,
+      expiresAt: result.expiresAt ?? Math.floor(this.msgIds.serverNow()) + expiresIn,
+      bound: false,
+    };
+    this.cipher = new MessageCipher(result.authKey, this.crypto);
+    // The server sees a new key: start a fresh session on it.
+    this.sessionId = this.randomLong();
+    this.contentCount = 0;
+    this.received.clear();
+    this.acks = [];
+    this.containers.clear();
+    this.logger.info('temporary auth key created', { authKeyId: hexId(result.authKeyId), expiresAt: this.temp.expiresAt });
+  }
+
+  /**
+   * Sends auth.bindTempAuthKey ahead of everything else; other calls wait until it is answered.
+   * Its msg_id is only known when it is written, hence `prepare`.
+   */
+  private startBinding(): void {
+    const temp = this.temp;
+    const key = this.key;
+    if (!temp || temp.bound || !key || this.binding) return;
+    this.holdQueue = true;
+    const onBound = (value: unknown) => {
+      this.binding = undefined;
+      if (value !== true) {
+        onFailed(new ProtocolError('BIND_TEMP_AUTH_KEY_FAILED', `auth.bindTempAuthKey answered ${String(value)}`));
+        return;
+      }
+      if (this.temp !== temp) return;
+      temp.bound = true;
+      this.holdQueue = false;
+      this.initDone = false; // initConnection again after binding (spec §6.8)
+      this.logger.info('temporary auth key bound', { authKeyId: hexId(temp.authKeyId) });
+      this.armTempRefresh(temp);
+      this.scheduleFlush();
+    };
+    const onFailed = (error: unknown) => {
+      this.binding = undefined;
+      if (error === BINDING_INTERRUPTED || this.currentState === 'closed' || this.temp !== temp) return;
+      const failure = new ProtocolError('BIND_TEMP_AUTH_KEY_FAILED', `auth.bindTempAuthKey failed: ${(error as Error).message}`, { cause: error });
+      this.logger.error('could not bind the temporary auth key', { error: failure });
+      this.events.emit('error', failure);
+      const transport = this.transport;
+      this.shutdown(failure);
+      void transport?.close().catch(() => {});
+    };
+    const request = new PendingRequest({ _: 'auth.bindTempAuthKey' } as TlMethod, -1, onBound, onFailed);
+    request.priority = true;
+    request.bare = true;
+    request.prepare = (msgId) =>
+      bindTempAuthKeyCall(this.crypto, {
+        permAuthKey: key.authKey,
+        tempAuthKeyId: temp.authKeyId,
+        tempSessionId: this.sessionId,
+        expiresAt: temp.expiresAt,
+        msgId,
+      });
+    const timer = setTimeout(() => this.abandon(request, new TimeoutError('auth.bindTempAuthKey got no answer')), this.requestTimeoutMs || 60_000);
+    request.setCleanup(() => clearTimeout(timer));
+    this.binding = request;
+    this.queue.unshift(request);
+    this.scheduleFlush();
+  }
+
+  /** Replaces the temporary key shortly before it expires (on a new connection). */
+  private armTempRefresh(temp: TemporaryKey): void {
+    clearTimeout(this.tempRefreshTimer);
+    const seconds = temp.expiresAt - this.msgIds.serverNow() - TEMP_KEY_MARGIN_SECONDS;
+    this.tempRefreshTimer = unref(
+      setTimeout(
+        () => {
+          if (this.temp !== temp || this.currentState !== 'connected') return;
+          this.logger.info('the temporary auth key is about to expire: replacing it');
+          this.temp = undefined;
+          this.dropConnection(new TransportError('TEMP_KEY_EXPIRING', 'the temporary auth key is about to expire'));
+        },
+        Math.max(0, Math.min(seconds * 1000, 2 ** 31 - 1)),
+      ),
+    );
   }
 
   private useKey(key: AuthKeyState): void {
@@ -316,6 +442,7 @@ export class MtprotoSession {
     this.setState('connected');
     this.backoff.reset();
     this.startKeepalive();
+    if (this.temp && !this.temp.bound) this.startBinding();
     this.scheduleFlush();
     // A close that slipped in after establish() finished has to be handled as a drop.
     if (!this.transport) this.connectionLost(new TransportError('TRANSPORT_CLOSED', 'the connection closed right after it opened'));
@@ -336,6 +463,13 @@ export class MtprotoSession {
     if (this.handshake) {
       // During the exchange -404 means "restart the handshake"; the caller decides.
       this.handshake.fail(error);
+      return;
+    }
+    if (code === -404 && this.temp) {
+      // The server forgot the temporary key (expired, restarted): make a new one; the permanent key is fine.
+      this.logger.warn('transport error -404: the temporary auth key is unknown, replacing it', { code: error.code });
+      this.temp = undefined;
+      this.dropConnection(error);
       return;
     }
     if (FATAL_TRANSPORT_CODES.has(code)) {
@@ -365,6 +499,7 @@ export class MtprotoSession {
 
   private connectionLost(error: MtprotoError): void {
     this.stopKeepalive();
+    this.interruptBinding();
     if (this.options.reconnect === false) {
       this.logger.warn('connection lost; reconnecting is off', { error });
       this.shutdown(error);
@@ -374,6 +509,14 @@ export class MtprotoSession {
     this.setState('reconnecting');
     this.requeueInFlight();
     this.scheduleReconnect();
+  }
+
+  /** A bind in flight is started again (with a new msg_id and maybe a new key) once reconnected. */
+  private interruptBinding(): void {
+    const binding = this.binding;
+    if (!binding) return;
+    this.binding = undefined;
+    this.abandon(binding, BINDING_INTERRUPTED);
   }
 
   private scheduleReconnect(): void {
@@ -404,7 +547,9 @@ export class MtprotoSession {
     this.stopKeepalive();
     clearTimeout(this.ackTimer);
     clearTimeout(this.reconnectTimer);
-    this.ackTimer = this.reconnectTimer = undefined;
+    clearTimeout(this.tempRefreshTimer);
+    this.ackTimer = this.reconnectTimer = this.tempRefreshTimer = undefined;
+    this.holdQueue = false;
     this.handshake?.fail(error instanceof MtprotoError ? error : closedError());
     this.discardTransport();
     const requests = [...this.queue, ...this.sent.values()];
@@ -469,7 +614,7 @@ export class MtprotoSession {
     this.flushing = true;
     try {
       while (this.currentState === 'connected' && this.transport) {
-        const requests = this.queue.length > 0 ? this.queue.splice(0, MAX_CONTAINER_MESSAGES - 2) : [];
+        const requests = this.holdQueue ? this.takePriority() : this.queue.splice(0, MAX_CONTAINER_MESSAGES - 2);
         const withAcks = requests.length > 0 || this.service.length > 0 || this.acks.length >= ACK_FLUSH_COUNT;
         if (!withAcks) break;
         await this.sendPacket(requests, true);
@@ -481,6 +626,13 @@ export class MtprotoSession {
       this.flushing = false;
     }
     if (this.acks.length > 0) this.armAckTimer();
+  }
+
+  /** While a temporary key is being bound, only the bind call may go out. */
+  private takePriority(): PendingRequest[] {
+    const priority = this.queue.filter((request) => request.priority);
+    if (priority.length > 0) this.queue = this.queue.filter((request) => !request.priority);
+    return priority;
   }
 
   /**
@@ -500,10 +652,13 @@ export class MtprotoSession {
     if (acks.length > 0) service.push({ _: 'msgs_ack', msgIds: acks } as TlObject);
     if (this.acks.length === 0) this.clearAckTimer();
 
+    // Respect the container cap whatever the mix of service messages and calls.
+    const room = MAX_CONTAINER_MESSAGES - service.length;
+    if (requests.length > room) this.requeue(requests.splice(room));
     const out = this.plaintext;
     const total = service.length + requests.length;
     if (total === 0) return;
-    out.begin(key.serverSalt, this.sessionId, total > 1);
+    out.begin(this.temp?.serverSalt ?? key.serverSalt, this.sessionId, total > 1);
     const innerIds: bigint[] = [];
     let single: { msgId: bigint; seqNo: number } | undefined;
 
@@ -529,14 +684,14 @@ export class MtprotoSession {
       const request = requests[index];
       if (request.settled) continue;
       const start = out.beginMessage();
+      const msgId = this.msgIds.next();
       try {
-        this.writeRequestBody(request);
+        this.writeRequestBody(request, msgId);
       } catch (error) {
         out.rollback(start);
         request.reject(error instanceof MtprotoError ? error : new ProtocolError('SERIALIZE', `cannot serialize ${request.name}: ${String(error)}`, { cause: error }));
         continue;
       }
-      const msgId = this.msgIds.next();
       const seqNo = this.nextSeqNo(true);
       out.endMessage(msgId, seqNo);
       request.msgId = msgId;
@@ -565,13 +720,14 @@ export class MtprotoSession {
   }
 
   /** The body of a request: wrapped in invokeWithLayer(initConnection) until one wrapped call is answered; gzip_packed when that pays. */
-  private writeRequestBody(request: PendingRequest): void {
+  private writeRequestBody(request: PendingRequest, msgId: bigint): void {
     const out = this.plaintext;
-    const service = SERVICE_METHODS.has(request.name);
-    request.wrapped = !service && !this.initDone;
-    writeObject(out.writer, request.wrapped ? this.wrapInit(request.method) : request.method);
+    const method = request.prepare ? request.prepare(msgId) : request.method;
+    const bare = request.bare || SERVICE_METHODS.has(request.name);
+    request.wrapped = !bare && !this.initDone;
+    writeObject(out.writer, request.wrapped ? this.wrapInit(method) : method);
     const body = out.currentBody();
-    if (service || body.length < GZIP_MIN_BYTES || NO_GZIP_METHODS.has(request.name)) return;
+    if (bare || body.length < GZIP_MIN_BYTES || NO_GZIP_METHODS.has(request.name)) return;
     const packed = this.crypto.gzip(body);
     if (packed.length + 8 > body.length * 0.9) return;
     out.rewindBody();
@@ -825,6 +981,14 @@ export class MtprotoSession {
     }
     if (isObject(result) && result._ === 'rpc_error') {
       const rpcError = result as Tl<'rpc_error'>;
+      if (rpcError.errorMessage === 'AUTH_KEY_PERM_EMPTY' && this.temp && request.name !== 'auth.bindTempAuthKey') {
+        // The binding is gone: bind a new temporary key and send the call again.
+        this.logger.warn('AUTH_KEY_PERM_EMPTY: the temporary key is not bound; replacing it');
+        this.temp = undefined;
+        this.requeue([request]);
+        this.dropConnection(new TransportError('TEMP_KEY_UNBOUND', 'the temporary auth key is not bound'));
+        return;
+      }
       request.reject(rpcErrorFrom(rpcError.errorCode, rpcError.errorMessage, request.name));
       return;
     }
@@ -1005,6 +1169,11 @@ export class MtprotoSession {
   }
 
   private setSalt(salt: bigint): void {
+    if (this.temp) {
+      // The temporary key's salt is not worth persisting.
+      this.temp.serverSalt = salt;
+      return;
+    }
     if (!this.key || this.key.serverSalt === salt) return;
     this.key.serverSalt = salt;
     this.emitKey();

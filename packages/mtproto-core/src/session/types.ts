@@ -56,6 +56,11 @@ export interface SessionOptions {
   handshakeTimeoutMs?: number;
   /** A lone msgs_ack is sent this long after the first unacknowledged message. Default 1 000. */
   ackDelayMs?: number;
+  /**
+   * Perfect forward secrecy (spec §6.8): traffic runs on temporary keys of `expiresIn` seconds
+   * (e.g. 86 400), each bound to the permanent key with auth.bindTempAuthKey. Off by default.
+   */
+  pfs?: { expiresIn: number };
 }
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';

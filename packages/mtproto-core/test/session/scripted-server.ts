@@ -238,6 +238,10 @@ export class ScriptedServer {
   readonly handshakeDcIds: number[] = [];
   /** retry_id of every client_DH_inner_data. */
   readonly retryIds: bigint[] = [];
+  /** Temporary keys made by p_q_inner_data_temp_dc: auth_key_id -> expires_in. */
+  readonly tempKeys = new Map<bigint, number>();
+  /** Verified auth.bindTempAuthKey calls. */
+  readonly bindings: Array<Tl<'bind_auth_key_inner'> & { connection: number }> = [];
   faults: HandshakeFaults = {};
   /** RPC handler; the default answers a few methods. */
   onCall: (call: Call) => void = (call) => defaultAnswer(call);
@@ -344,6 +348,7 @@ export class ScriptedConnection {
     tmp?: { key: Uint8Array; iv: Uint8Array };
     attempts: number;
     lastAuxHash?: bigint;
+    expiresIn?: number;
   } | undefined;
 
   constructor(server: ScriptedServer, end: MemoryLinkEnd, index: number) {
@@ -506,6 +511,7 @@ export class ScriptedConnection {
           throw new Error('p_q_inner_data nonces differ');
         }
         server.handshakeDcIds.push(inner.dc);
+        state.expiresIn = (inner as unknown as { expiresIn?: number }).expiresIn;
         state.newNonce = inner.newNonce;
         state.a = bytesToBigInt(crypto.randomBytes(256));
         state.tmp = deriveTmpAesKeyIv(crypto, inner.newNonce, state.serverNonce);
@@ -558,6 +564,7 @@ export class ScriptedConnection {
         const replaced = faults.dhGen?.(answer, { attempt: state.attempts++, authKey, newNonce: state.newNonce! });
         if (!replaced) {
           server.authKeys.set(readLong(authKeyHash, 12), authKey);
+          if (state.expiresIn !== undefined) server.tempKeys.set(readLong(authKeyHash, 12), state.expiresIn);
           // Salt of spec §6.2 step 10.
           server.salt = readLong(state.newNonce!, 0) ^ readLong(state.serverNonce, 0);
         }
@@ -707,6 +714,10 @@ export function defaultAnswer(call: Call): void {
       call.connection.send([{ body, contentRelated: false }]);
       return;
     }
+    case 'auth.bindTempAuthKey':
+      verifyBinding(call);
+      call.reply(true);
+      return;
     case 'destroy_session':
       call.connection.sendObject(
         { _: 'destroy_session_ok', sessionId: (call.method as unknown as Tl<'destroy_session'>).sessionId },
@@ -716,4 +727,43 @@ export function defaultAnswer(call: Call): void {
     default:
       call.error(400, 'METHOD_NOT_SCRIPTED');
   }
+}
+
+/**
+ * The server side of auth.bindTempAuthKey (spec §6.8): MTProto 1.0 decryption with the permanent
+ * key and every field of bind_auth_key_inner checked. Throws (failing the test) on any mismatch.
+ */
+export function verifyBinding(call: Call): void {
+  const server = call.connection.server;
+  const request = call.method;
+  const message = request.encryptedMessage as Uint8Array;
+  const permKey = server.authKeys.get(request.permAuthKeyId as bigint);
+  if (!permKey || server.tempKeys.has(request.permAuthKeyId as bigint)) throw new Error('bind: unknown permanent key');
+  if (readLong(message, 0) !== request.permAuthKeyId) throw new Error('bind: perm_auth_key_id differs');
+  const msgKey = message.subarray(8, 24);
+  const sha = (...parts: Uint8Array[]) => crypto.sha1(...parts);
+  const a = sha(msgKey, permKey.subarray(0, 32));
+  const b = sha(permKey.subarray(32, 48), msgKey, permKey.subarray(48, 64));
+  const c = sha(permKey.subarray(64, 96), msgKey);
+  const d = sha(msgKey, permKey.subarray(96, 128));
+  const key = concat(a.subarray(0, 8), b.subarray(8, 20), c.subarray(4, 16));
+  const iv = concat(a.subarray(8, 20), b.subarray(0, 8), c.subarray(16, 20), d.subarray(0, 8));
+  const plain = crypto.aesIgeDecrypt(message.subarray(24), key, iv);
+  const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+  const length = view.getInt32(28, true);
+  if (Buffer.compare(crypto.sha1(plain.subarray(0, 32 + length)).subarray(4, 20), msgKey) !== 0) throw new Error('bind: msg_key');
+  if (view.getBigInt64(16, true) !== call.message.msgId) throw new Error('bind: msg_id differs from the call');
+  if (view.getInt32(24, true) !== 0) throw new Error('bind: seq_no must be 0');
+  const inner = readObject(new TlReader(plain.subarray(32, 32 + length))) as Tl<'bind_auth_key_inner'>;
+  const tempKeyId = readLong(crypto.sha1(call.connection.authKey!), 12);
+  if (
+    inner.nonce !== request.nonce ||
+    inner.tempAuthKeyId !== tempKeyId ||
+    inner.permAuthKeyId !== request.permAuthKeyId ||
+    inner.tempSessionId !== call.message.sessionId ||
+    inner.expiresAt !== request.expiresAt
+  ) {
+    throw new Error('bind: bind_auth_key_inner does not match');
+  }
+  server.bindings.push({ ...inner, connection: call.connection.index });
 }
