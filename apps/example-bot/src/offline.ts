@@ -63,9 +63,10 @@ export async function runOfflineStory(args: BotArgs, report: Report, stopSignal:
       await client.connect();
       const info = client.connectionInfo()!;
       const moved = info.dcId !== defaultDc ? ` (login moved there from DC ${defaultDc} by USER_MIGRATE_${info.dcId})` : '';
+      const rtt = await client.ping();
       return {
         value: true,
-        detail: `${transportLabel(info.transport, info.address)}, DC ${info.dcId}${moved}, ${info.authKey === 'created' ? 'new' : 'saved'} auth key, as @${client.me?.username ?? botId}`,
+        detail: `${transportLabel(info.transport, info.address)}, DC ${info.dcId}${moved}, ${info.authKey === 'created' ? 'new' : 'saved'} auth key, as @${client.me?.username ?? botId}, ping ${formatMs(rtt)}`,
       };
     });
     if (!connected) return false;

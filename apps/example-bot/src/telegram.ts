@@ -29,9 +29,10 @@ export async function runLive(args: BotArgs, run: LiveRun, report: Report, stopS
     await client.connect();
     const info = client.connectionInfo()!;
     const me = client.me;
+    const rtt = await client.ping();
     return {
       value: true,
-      detail: `${transportLabel(info.transport, info.address)}, DC ${info.dcId}, auth key ${info.authKey}, as @${me?.username ?? me?.id}, first round trip ${formatMs(info.firstRoundTripMs ?? 0)}`,
+      detail: `${transportLabel(info.transport, info.address)}, DC ${info.dcId}, auth key ${info.authKey}, as @${me?.username ?? me?.id}, ping ${formatMs(rtt)}`,
     };
   });
   if (!connected) {

@@ -25,7 +25,7 @@ import { isPemText, type DcsOverride } from './dc/override.js';
 import { DcTargets } from './dc/targets.js';
 import { createConsoleLogger, RedactingLogger, type Logger } from './logger.js';
 import { Message, type SendMessageOptions } from './message.js';
-import type { ClientOptions, TransportChoice } from './options.js';
+import type { ClientOptions } from './options.js';
 import { markedId, peerKeyOf } from './peers/marked-id.js';
 import { PeerCache } from './peers/peer-cache.js';
 import { PeerResolver, type ChatLike } from './peers/resolver.js';
@@ -38,6 +38,9 @@ import type { TransportCandidate, TransportKind } from './transport/candidates.j
 import { TransportLoader } from './transport/loader.js';
 import { expandSentMessage } from './updates/normalize.js';
 import { UpdatesManager, type UpdateEntities } from './updates/manager.js';
+import { initConnectionParams } from './init-connection.js';
+import { planCandidates } from './transport/plan.js';
+import { findSentMessage, isUpdates } from './updates/sent-message.js';
 import { sleep } from './util/abort.js';
 import type { ResultOf } from './util/method.js';
 import { Emitter } from './util/emitter.js';
@@ -81,8 +84,8 @@ export interface ConnectionInfo {
   address: string | undefined;
   /** Whether this run created the home DC's auth key or reused the stored one. */
   authKey: 'created' | 'reused';
-  /** Round trip of the first call on the home DC (the transport probe or the login). */
-  firstRoundTripMs: number | undefined;
+  /** How long the last call on the home DC took (`ping()` measures a fresh one). */
+  roundTripMs: number | undefined;
 }
 
 type ClientStatus = 'new' | 'connecting' | 'connected' | 'stopping' | 'stopped';
@@ -120,7 +123,6 @@ export class Client {
   private saving: Promise<void> = Promise.resolve();
   private idleWaiters: Array<() => void> = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
-  private firstRoundTripMs: number | undefined;
   private relogging: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -172,7 +174,7 @@ export class Client {
       transport: home.kind,
       address: home.description,
       authKey: home.authKeyCreated ? 'created' : 'reused',
-      firstRoundTripMs: this.firstRoundTripMs,
+      roundTripMs: home.lastRoundTripMs,
     };
   }
 
@@ -200,9 +202,7 @@ export class Client {
       const data = this.data!;
       const target = dcId || data.homeDcId || this.defaultDcId();
       this.homeDcId = target;
-      const started = performance.now();
       await this.connection(target).connect(this.stopController.signal);
-      this.firstRoundTripMs = this.home()?.probeRoundTripMs;
       if (data.homeDcId !== target) {
         data.homeDcId = target;
         this.saveSoon();
@@ -212,7 +212,6 @@ export class Client {
       } else if (data.dcs.get(this.homeDcId)?.authorized) {
         await this.getMe();
       }
-      this.firstRoundTripMs ??= performance.now() - started;
       void this.refreshDcTable();
       if (this.isAuthorized()) await this.updatesManager().start();
       this.status = 'connected';
@@ -275,6 +274,13 @@ export class Client {
       throw new MtprotoError('CLIENT_STATE', this.status === 'new' ? 'call connect() first' : 'the client is stopped');
     }
     return this.call(method, options);
+  }
+
+  /** Measures one round trip to the home DC (an MTProto `ping`), in milliseconds. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.invoke({ _: 'ping', pingId: this.randomLong() });
+    return performance.now() - started;
   }
 
   /** The logged-in account (`users.getUsers([inputUserSelf])`). */
@@ -510,15 +516,7 @@ export class Client {
       session: {
         crypto: this.crypto,
         ...(this.rsaKeys.length > 0 ? { rsaKeys: this.rsaKeys } : {}),
-        initConnection: {
-          apiId: this.apiId,
-          deviceModel: this.options.deviceModel ?? defaultDeviceModel(),
-          systemVersion: this.options.systemVersion ?? defaultSystemVersion(),
-          appVersion: this.options.appVersion ?? '0.1.0',
-          systemLangCode: this.options.systemLangCode ?? 'en',
-          langPack: this.options.langPack ?? '',
-          langCode: this.options.langCode ?? 'en',
-        },
+        initConnection: initConnectionParams(this.apiId, this.options),
         logger: this.logger,
         ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
       },
@@ -577,38 +575,17 @@ export class Client {
   }
 
   /** The ways to reach `dcId`, in order, from the transport option. */
-  private async candidates(dcId: number): Promise<TransportCandidate[]> {
-    const choice: TransportChoice = this.options.transport ?? (this.options.webSocket ? 'websocket' : 'tcp');
-    const targets = this.dcTargets!;
-    if (typeof choice === 'object') {
-      const list = choice.resolve
-        ? choice.resolve(dcId, { test: this.isTest(), media: false })
-        : targets.resolve(choice.kind === 'tcp' ? 'tcp' : 'websocket', dcId);
-      return list.map((target) => ({ factory: choice, target, probe: false }));
-    }
-    if (choice !== 'auto') {
-      const factory = await this.loader!.factory(choice);
-      return targets.resolve(choice, dcId).map((target) => ({ factory, target, probe: false }));
-    }
-    const remembered = this.data!.transport;
-    const order: TransportKind[] = remembered === 'websocket' ? ['websocket', 'tcp'] : ['tcp', 'websocket'];
-    const budgetMs = this.options.autoFallbackMs ?? DEFAULT_AUTO_FALLBACK_MS;
-    const out: TransportCandidate[] = [];
-    for (const [index, kind] of order.entries()) {
-      let factory;
-      try {
-        factory = await this.loader!.factory(kind);
-      } catch (error) {
-        this.logger.warn(`transport 'auto': ${kind} unavailable`, { error });
-        continue;
-      }
-      const last = index === order.length - 1;
-      for (const target of targets.resolve(kind, dcId)) {
-        out.push({ factory, target, probe: true, ...(last ? {} : { budgetMs }) });
-      }
-    }
-    if (out.length === 0) throw new MtprotoError('TRANSPORT_MISSING', "transport 'auto' needs @x/transport-tcp or @x/transport-ws installed");
-    return out;
+  private candidates(dcId: number): Promise<TransportCandidate[]> {
+    return planCandidates({
+      choice: this.options.transport ?? (this.options.webSocket ? 'websocket' : 'tcp'),
+      dcId,
+      test: this.isTest(),
+      targets: this.dcTargets!,
+      loader: this.loader!,
+      remembered: this.data!.transport,
+      autoFallbackMs: this.options.autoFallbackMs ?? DEFAULT_AUTO_FALLBACK_MS,
+      logger: this.logger,
+    });
   }
 
   /** Learns current DC addresses from help.getConfig (addresses change; the built-ins are a bootstrap). */
@@ -758,53 +735,6 @@ export class Client {
   }
 }
 
-function isUpdates(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const name = (value as { _?: unknown })._;
-  return (
-    name === 'updates' ||
-    name === 'updatesCombined' ||
-    name === 'updateShort' ||
-    name === 'updateShortMessage' ||
-    name === 'updateShortChatMessage' ||
-    name === 'updateShortSentMessage' ||
-    name === 'updatesTooLong'
-  );
-}
-
-/** The message our sendMessage created, found through updateMessageID's random_id. */
-function findSentMessage(result: TlType<'Updates'>, randomId: bigint): Tl<'message'> | undefined {
-  if (result._ !== 'updates' && result._ !== 'updatesCombined' && result._ !== 'updateShort') return undefined;
-  const list: readonly LooseUpdate[] = result._ === 'updateShort' ? [result.update] : result.updates;
-  let id: number | undefined;
-  for (const update of list) if (update._ === 'updateMessageID' && update.randomId === randomId) id = update.id as number;
-  for (const update of list) {
-    if (update._ !== 'updateNewMessage' && update._ !== 'updateNewChannelMessage') continue;
-    const message = update.message as Tl<'message'> | { _: 'messageEmpty' | 'messageService' };
-    if (message._ === 'message' && (id === undefined || message.id === id)) return message;
-  }
-  return undefined;
-}
-
-/** An update read by field name only: the full union is too large for TypeScript to narrow cheaply. */
-interface LooseUpdate {
-  readonly _: string;
-  readonly [field: string]: unknown;
-}
-
 function toFloodWait(error: RpcError): FloodWaitError {
   return new FloodWaitError(error.errorCode, error.errorMessage, error.method);
-}
-
-function defaultDeviceModel(): string {
-  const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (proc?.versions?.node) return `Node.js ${proc.versions.node}`;
-  return nav?.userAgent?.slice(0, 64) ?? 'JavaScript';
-}
-
-function defaultSystemVersion(): string {
-  const proc = (globalThis as { process?: { platform?: string; arch?: string } }).process;
-  if (proc?.platform) return `${proc.platform} ${proc.arch ?? ''}`.trim();
-  return 'browser';
 }

@@ -40,8 +40,8 @@ export class DcConnection {
   kind: string | undefined;
   /** Where we are connected: the URL or host:port, plus the transport's own description. */
   description: string | undefined;
-  /** Round trip of the probe call, when one was made. */
-  probeRoundTripMs: number | undefined;
+  /** How long the last call took, from send to answer (round trip plus server time). */
+  lastRoundTripMs: number | undefined;
   /** True when this connection had to create a new auth key. */
   authKeyCreated = false;
   private session: MtprotoSession | undefined;
@@ -76,7 +76,10 @@ export class DcConnection {
     if (!session) throw new TransportError('TRANSPORT_CLOSED', `DC ${this.dcId} connection is closed`);
     // The session is typed by method name; the client infers from the method object: same thing.
     const invoke = session.invoke.bind(session) as (method: TlMethod, options?: { signal?: AbortSignal; timeoutMs?: number }) => Promise<unknown>;
-    return (await invoke(method, options)) as ResultOf<M>;
+    const started = performance.now();
+    const result = await invoke(method, options);
+    this.lastRoundTripMs = performance.now() - started;
+    return result as ResultOf<M>;
   }
 
   async close(): Promise<void> {
@@ -103,7 +106,7 @@ export class DcConnection {
         if (candidate.probe) {
           const probeStart = performance.now();
           await raceSignal(session.invoke({ _: 'help.getNearestDc' }, { signal: deadline.signal }), deadline.signal);
-          this.probeRoundTripMs = performance.now() - probeStart;
+          this.lastRoundTripMs = performance.now() - probeStart;
         }
         this.adopt(session, candidate, unsubscribe);
         this.options.logger.info(`DC ${this.dcId}: connected over ${where}`, {

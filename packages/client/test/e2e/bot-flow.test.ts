@@ -47,6 +47,9 @@ describe.each(KINDS)('bot flow over %s', (kind) => {
       expect(reply.replyToMessageId).toBe(message.id);
       expect((await answered).peer).toBe(`user:${ALICE_ID}`);
 
+      expect(await client.ping()).toBeGreaterThan(0);
+      expect(client.connectionInfo()?.roundTripMs).toBeGreaterThan(0);
+
       const me = await client.getMe();
       expect(me.username).toBe(`bot${BOT_ID}_bot`);
     } finally {
