@@ -63,9 +63,11 @@ describe('reconnection', () => {
     const { server } = { server: new ScriptedServer() };
     const { session } = createSession(server, { authKey: server.createKey(), reconnect: { maxDelayMs: 20 } });
     await session.connect();
+    const states: string[] = [];
+    session.on('state', (state) => states.push(state));
     server.refuseConnections = 3;
     server.lastConnection.destroy();
-    await waitFor(() => session.state === 'reconnecting', 'reconnecting');
+    await waitFor(() => states.includes('reconnecting'), 'reconnecting');
     const call = session.invoke({ _: 'help.getNearestDc' });
     const connected = session.connect();
     await expect(call).resolves.toMatchObject({ _: 'nearestDc' });

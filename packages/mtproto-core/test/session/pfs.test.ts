@@ -65,9 +65,11 @@ describe('temporary keys', () => {
   it('keeps a bound temporary key across reconnects', async () => {
     const server = new ScriptedServer();
     const { session } = createSession(server, { pfs, authKey: server.createKey(), reconnect: { maxDelayMs: 20 } });
+    const states: string[] = [];
+    session.on('state', (state) => states.push(state));
     await session.invoke({ _: 'help.getNearestDc' });
     server.lastConnection.destroy();
-    await waitFor(() => session.state === 'reconnecting', 'reconnecting');
+    await waitFor(() => states.includes('reconnecting'), 'reconnecting');
     await session.invoke({ _: 'help.getNearestDc' });
     expect(server.connections).toHaveLength(2);
     expect(server.tempKeys.size).toBe(1);
