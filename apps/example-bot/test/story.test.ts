@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestDc } from '@x/test-dc';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/run.js';
 
@@ -56,5 +57,33 @@ describe('the offline story (--once)', () => {
     const help = await runBot(['--help']);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/--transport tcp\|ws\|auto/);
+  });
+});
+
+describe('the live mode (TG_* set), pointed at the test DC with --dcs', () => {
+  it('connects, logs in, greets TG_CHAT, stops, and reuses its session file on the next run', async () => {
+    const dc = await startTestDc();
+    const dir = await mkdtemp(join(tmpdir(), 'example-bot-live-'));
+    try {
+      const config = dc.clientConfig();
+      await writeFile(join(dir, 'server.pem'), config.rsaPublicKeyPem);
+      await writeFile(join(dir, 'ca.pem'), config.tlsCaPem!);
+      // The JSON line as `pnpm test-dc` prints it: PEM files by path, relative to the line's file.
+      await writeFile(join(dir, 'dcs.json'), `${JSON.stringify({ ...config, rsaPublicKeyPem: 'server.pem', tlsCaPem: 'ca.pem' })}\n`);
+      const env = { TG_API_ID: '7', TG_API_HASH: 'live-hash', TG_BOT_TOKEN: '700003:live-secret', TG_CHAT: '@alice', TG_SESSION: join(dir, 'live.session.json') };
+      const first = await runBot(['--once', '--dcs', join(dir, 'dcs.json')], env);
+      expect(first.out).toMatch(/ok {3}connect \+ log in {7}WebSocket wss:\/\/localhost:\d+\/apiws, DC \d, auth key created, as @bot700003_bot/);
+      expect(first.out).toMatch(/ok {3}send greeting {10}"Hello via WebSocket!" -> @alice/);
+      expect(first.code).toBe(0);
+      expect(dc.control.botMessages(700003, { peer: '@alice' }).map((m) => m.text)).toEqual(['Hello via WebSocket!']);
+
+      const second = await runBot(['--once', '--dcs', join(dir, 'dcs.json')], env);
+      expect(second.out).toMatch(/auth key reused/);
+      expect(second.code).toBe(0);
+      expect(first.out + second.out).not.toContain('live-secret');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await dc.close();
+    }
   });
 });
