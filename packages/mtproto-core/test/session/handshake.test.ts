@@ -267,6 +267,18 @@ describe('auth-key exchange security checks (spec §6.6)', () => {
     );
   });
 
+  it('client side: never sends a g_b outside the safe range', async () => {
+    // With b = 0 every draw gives g_b = 1: the client must refuse rather than send it.
+    const server = new ScriptedServer();
+    const zeroB = { ...crypto, randomBytes: (n: number) => (n === 256 ? new Uint8Array(256) : crypto.randomBytes(n)) };
+    const { session } = createSession(server, { crypto: zeroB, handshakeTimeoutMs: 2000 });
+    const error = await session.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecurityError);
+    expect((error as SecurityError).code).toBe('SECURITY_DH_RANGE');
+    expect(server.retryIds).toEqual([]);
+    await session.close();
+  });
+
   it('rejects an unexpected answer constructor as a protocol error', async () => {
     const { session } = faulty({
       dhParams: (a) => ({ _: 'resPQ', nonce: a.nonce, serverNonce: a.serverNonce, pq: new Uint8Array(8), serverPublicKeyFingerprints: [] }),
