@@ -17,6 +17,10 @@ export const MAX_PADDING = 1024;
 /** Bytes in front of a plaintext that `encrypt(plaintext, true)` may use as scratch. */
 export const CIPHER_HEADROOM = 32;
 
+/** From this plaintext size the packet is built in the provider's output buffer (see encryptWithLeadIn). */
+const IN_PLACE_PACKET_MIN = 16 * 1024;
+const ZERO_32 = new Uint8Array(32);
+
 /** Inbound plaintexts up to this size are copied next to their msg_key prefix for a one-shot hash. */
 const CONTIGUOUS_HASH_LIMIT = 16 * 1024;
 
@@ -41,6 +45,8 @@ export class MessageCipher {
   private readonly server: KdfInputs;
   private readonly aesKey = new Uint8Array(32);
   private readonly aesIv = new Uint8Array(32);
+  /** IV' of encryptWithLeadIn: the first half stays zero. */
+  private readonly leadIv = new Uint8Array(32);
   private scratch = new Uint8Array(1024);
 
   constructor(authKey: Uint8Array, crypto: CryptoProvider) {
@@ -71,11 +77,43 @@ export class MessageCipher {
     }
     const msgKey = large.subarray(8, 24);
     this.deriveKeyIv(inputs, msgKey);
+    if (headroom && plaintext.byteOffset >= CIPHER_HEADROOM && plaintext.length >= IN_PLACE_PACKET_MIN) {
+      return this.encryptWithLeadIn(plaintext, msgKey);
+    }
     const encrypted = this.crypto.aesIgeEncrypt(plaintext, this.aesKey, this.aesIv);
     const packet = new Uint8Array(24 + encrypted.length);
     packet.set(this.authKeyIdBytes, 0);
     packet.set(msgKey, 8);
     packet.set(encrypted, 24);
+    return packet;
+  }
+
+  /**
+   * For large plaintexts: lets the provider's output buffer become the packet, saving a copy and an
+   * allocation of the whole message. Two lead-in blocks L1 = 0, L2 = iv_p are encrypted in front
+   * of the plaintext under an IV chosen so that IGE's state after them is exactly the real IV:
+   * the output is then `c1 ‖ iv_c ‖ ciphertext`, and its bytes 8..32 take the packet header.
+   *   c1 = D(iv_c) ⊕ iv_p        makes  c2 = E(L2 ⊕ c1) ⊕ L1 = iv_c
+   *   IV' = 0 ‖ (E(0) ⊕ c1)      makes  c1 = E(L1 ⊕ 0) ⊕ IV'_p
+   * E and D of one block are one-block IGE calls with a zero IV.
+   */
+  private encryptWithLeadIn(plaintext: Uint8Array, msgKey: Uint8Array): Uint8Array {
+    const crypto = this.crypto;
+    const key = this.aesKey;
+    const ivC = this.aesIv.subarray(0, 16);
+    const ivP = this.aesIv.subarray(16, 32);
+    const zeroIv = ZERO_32;
+    const dIvC = crypto.aesIgeDecrypt(ivC, key, zeroIv);
+    const e0 = crypto.aesIgeEncrypt(ZERO_32.subarray(0, 16), key, zeroIv);
+    const leadIv = this.leadIv;
+    for (let i = 0; i < 16; i++) leadIv[16 + i] = e0[i] ^ dIvC[i] ^ ivP[i];
+    const input = new Uint8Array(plaintext.buffer, plaintext.byteOffset - CIPHER_HEADROOM, plaintext.length + CIPHER_HEADROOM);
+    input.fill(0, 0, 16);
+    input.set(ivP, 16);
+    const output = crypto.aesIgeEncrypt(input, key, leadIv);
+    const packet = output.subarray(8);
+    packet.set(this.authKeyIdBytes, 0);
+    packet.set(msgKey, 8);
     return packet;
   }
 

@@ -1,7 +1,7 @@
 // MessageCipher: the public vector of spec §10.5 and every packet-level check of spec §7.6
 // (length, auth_key_id, msg_key, message_data_length, padding bounds).
 import { describe, expect, it } from 'vitest';
-import { CIPHER_HEADROOM, MessageCipher, paddingLength, SecurityError } from '../../src/index.js';
+import { CIPHER_HEADROOM, MessageCipher, paddingLength, portableCryptoProvider, SecurityError } from '../../src/index.js';
 import { buildPlaintext, crypto, decryptFromClient, encryptFromServer } from './scripted-server.js';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
@@ -36,10 +36,14 @@ describe('MessageCipher', () => {
     expect(bodyLength).toBe(88);
   });
 
-  it('encrypts client packets (x = 0) that the KDF of the crypto module decrypts, with and without headroom', () => {
+  it.each([
+    ['node', crypto],
+    ['portable', portableCryptoProvider],
+  ])('encrypts client packets (x = 0) that the server side decrypts, with and without headroom (%s provider)', (_, provider) => {
     const authKey = crypto.randomBytes(256);
-    const cipher = new MessageCipher(authKey, crypto);
-    for (const size of [40, 4096, 40_000]) {
+    const cipher = new MessageCipher(authKey, provider);
+    // 40 000 bytes goes through the in-place (lead-in block) path.
+    for (const size of [40, 4096, 16 * 1024, 40_000]) {
       const plaintext = buildPlaintext({ salt: 1n, sessionId: 2n, msgId: 4n << 32n, seqNo: 1, body: crypto.randomBytes(size) });
       const withRoom = new Uint8Array(CIPHER_HEADROOM + plaintext.length);
       withRoom.set(plaintext, CIPHER_HEADROOM);
