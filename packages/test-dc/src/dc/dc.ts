@@ -13,7 +13,7 @@ import { HandshakeServer } from '../handshake/handshake-server.js';
 import type { Carrier } from '../net/carrier.js';
 import { Connection, type ConnectionHost } from '../net/connection.js';
 import type { RpcContext, SharedServerState } from '../rpc/context.js';
-import { dispatchCall } from '../rpc/dispatch.js';
+import { dispatchCall, serializeForLayer } from '../rpc/dispatch.js';
 import { RpcFailure } from '../rpc/rpc-failure.js';
 import { AuthKeyStore, type AuthKeyRecord } from '../session/auth-keys.js';
 import type { SaltPolicy } from '../session/salts.js';
@@ -248,7 +248,7 @@ export class Dc implements ConnectionHost {
       return;
     }
     if (!this.checkParity(batch, msgId, seqNo, ID.msgContainer)) return;
-    session.recordReceived(msgId, seqNo);
+    session.recordReceived(msgId, seqNo, false);
     for (const entry of entries) {
       if (!this.checkMsgId(batch, entry.msgId, entry.seqNo)) continue;
       if (session.hasReceived(entry.msgId)) {
@@ -301,9 +301,9 @@ export class Dc implements ConnectionHost {
   private checkParity(batch: Batch, msgId: bigint, seqNo: number, id: number): boolean {
     const odd = (seqNo & 1) === 1;
     if (NEVER_CONTENT.has(id) && odd) {
+      // The spec says bad_msg 34, but Telegram evidently accepts it: mtcute marks its msgs_ack
+      // content-related and works in production. Accept, and report in strict mode.
       batch.connection.violation('seq-no-parity', `0x${id.toString(16)} sent with odd seq_no ${seqNo} (must not be content-related)`);
-      this.badMsg(batch, msgId, seqNo, 34);
-      return false;
     }
     if (!NEVER_CONTENT.has(id) && !EITHER_CONTENT.has(id) && !odd) {
       batch.connection.violation('seq-no-parity', `RPC call 0x${id.toString(16)} sent with even seq_no ${seqNo} (must be content-related)`);
@@ -343,7 +343,7 @@ export class Dc implements ConnectionHost {
       return this.badMsg(batch, msgId, seqNo, 64);
     }
     if (!this.checkParity(batch, msgId, seqNo, id)) return;
-    batch.session.recordReceived(msgId, seqNo);
+    batch.session.recordReceived(msgId, seqNo, !NEVER_CONTENT.has(id));
     switch (id) {
       case ID.msgsAck:
         return this.service(batch, body, (ack: Tl<'msgs_ack'>) => batch.session.acknowledge(ack.msgIds));
@@ -503,14 +503,20 @@ export class Dc implements ConnectionHost {
     const world = this.shared.world;
     const user = world.users.get(delivery.userId);
     if (user === undefined || user.homeDc !== this.dcId) return;
-    let body: Uint8Array | undefined;
+    const bodies = new Map<number | undefined, Uint8Array>();
+    let update: unknown;
     const realNow = Date.now() / 1000;
     for (const session of this.sessions.values()) {
       if (session === this.shared.activeSession) continue;
       const connection = session.connection;
       if (connection === undefined || connection.closed || !session.wantsUpdates) continue;
       if (this.keys.userOf(session.key, realNow) !== delivery.userId) continue;
-      body ??= serializeTl(this.updatesFor(delivery));
+      if (update === undefined) update = this.updatesFor(delivery);
+      let body = bodies.get(session.key.layer);
+      if (body === undefined) {
+        body = serializeForLayer(update, session.key.layer);
+        bodies.set(session.key.layer, body);
+      }
       session.send(connection, [{ body, contentRelated: true }], 'push', {
         nowMs: Date.now() + connection.clockSkewSeconds * 1000,
         salt: session.key.salts.current(realNow),

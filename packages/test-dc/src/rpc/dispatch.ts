@@ -6,6 +6,8 @@
  */
 import { readObject, TlDecodeError, TlReader, TlWriter, writeObject, type TlObject } from '@x/mtproto-core';
 import { gunzip, gzip } from '../crypto/node-crypto.js';
+import { readLayeredObject } from '../layers/layered-reader.js';
+import { needsLayering, writeLayeredObject } from '../layers/layered-writer.js';
 import type { RpcContext } from './context.js';
 import { bindTempAuthKey, exportAuthorization, importAuthorization, importBotAuthorization, logOut } from './methods/auth.js';
 import { getChannelMessages, getChannels, getChats } from './methods/chats.js';
@@ -144,7 +146,7 @@ export function dispatchCall(ctx: RpcContext, body: Uint8Array, hooks: DispatchH
       value = { _: 'rpc_error', errorCode: 500, errorMessage: 'INTERNAL' };
     }
   }
-  return { result: encodeRpcResult(ctx.msgId, value, ctx.shared.gzipThreshold), report };
+  return { result: encodeRpcResult(ctx.msgId, value, ctx.shared.gzipThreshold, ctx.key.layer), report };
 }
 
 /** Where the innermost query starts once the invoke* / initConnection wrappers are skipped. */
@@ -174,17 +176,21 @@ function innerQueryOffset(body: Uint8Array): number {
   }
 }
 
+/** Reads a request in whatever API layer it was written (see layers/). */
 function decode(body: Uint8Array): TlObject {
   const reader = new TlReader(body);
-  const value = readObject(reader) as TlObject;
+  const value = readLayeredObject(reader) as TlObject;
   if (reader.remaining !== 0) reader.fail(`${reader.remaining} trailing byte(s)`);
   return value;
 }
 
-/** rpc_result#f35c6d01 req_msg_id:long result:Object (results above `threshold` bytes gzipped). */
-export function encodeRpcResult(reqMsgId: bigint, value: unknown, threshold: number): Uint8Array {
+/**
+ * rpc_result#f35c6d01 req_msg_id:long result:Object (results above `threshold` bytes gzipped),
+ * written for the client's API layer.
+ */
+export function encodeRpcResult(reqMsgId: bigint, value: unknown, threshold: number, layer?: number): Uint8Array {
   const inner = new TlWriter(256);
-  writeResultValue(inner, value);
+  writeResultValue(inner, value, layer);
   let result = inner.toBytes();
   const isError = new DataView(result.buffer, result.byteOffset, 4).getUint32(0, true) === RPC_ERROR;
   if (!isError && threshold > 0 && result.length > threshold) {
@@ -204,16 +210,24 @@ export function encodeRpcResult(reqMsgId: bigint, value: unknown, threshold: num
 }
 
 /** Boxed objects, Bool, and vectors of objects / longs / ints (method results like Vector<User>). */
-function writeResultValue(writer: TlWriter, value: unknown): void {
+function writeResultValue(writer: TlWriter, value: unknown, layer: number | undefined): void {
+  const write = needsLayering(layer) ? (item: unknown) => writeLayeredObject(writer, item, layer) : (item: unknown) => writeObject(writer, item as never);
   if (Array.isArray(value)) {
     writer.uint32(0x1cb5c415);
     writer.int32(value.length);
     for (const item of value) {
       if (typeof item === 'bigint') writer.int64(item);
       else if (typeof item === 'number') writer.int32(item);
-      else writeObject(writer, item);
+      else write(item);
     }
     return;
   }
-  writeObject(writer, value);
+  write(value);
+}
+
+/** One boxed object for the client's API layer (pushed updates). */
+export function serializeForLayer(value: unknown, layer: number | undefined): Uint8Array {
+  const writer = new TlWriter(256);
+  writeResultValue(writer, value, layer);
+  return writer.toBytes();
 }

@@ -80,14 +80,15 @@ export class ServerSession {
     return undefined;
   }
 
-  recordReceived(msgId: bigint, seqNo: number): void {
+  /** `ackable`: false for acks and containers, which are never acknowledged even if marked odd. */
+  recordReceived(msgId: bigint, seqNo: number, ackable = true): void {
     this.received.set(msgId, { seqNo });
     if (this.received.size > RECEIVED_WINDOW) this.received.delete(this.received.keys().next().value as bigint);
     if (msgId > this.maxReceived) this.maxReceived = msgId;
     if (seqNo & 1) {
       this.contentReceived.push({ msgId, seqNo });
       if (this.contentReceived.length > 256) this.contentReceived.shift();
-      this.pendingAcks.push(msgId);
+      if (ackable) this.pendingAcks.push(msgId);
     }
   }
 
