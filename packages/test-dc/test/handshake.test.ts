@@ -150,6 +150,11 @@ describe('temporary keys (PFS)', () => {
     expect(bound.object.result).toBe(true);
     const users = await temp.invoke({ _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] }, { layer: true });
     expect(users[0].id).toBe(BigInt(token.split(':')[0]));
+    // auth.dropTempAuthKeys on the permanent key forgets the bound temporary key: -404 for it.
+    expect(await perm.invoke({ _: 'auth.dropTempAuthKeys', exceptAuthKeys: [] })).toBe(true);
+    temp.sendEncrypted(serializeTl({ _: 'help.getNearestDc' } as unknown as TlObject));
+    await temp.waitClosed();
+    expect(temp.transportErrors).toEqual([-404]);
     expect(dc.control.violations()).toEqual([]);
   });
 });

@@ -479,6 +479,11 @@ export class Dc implements ConnectionHost {
         return user;
       },
       authorize: (id) => keys.authorize(key, id, Date.now() / 1000),
+      dropTempKeys: (except) => {
+        for (const record of keys.all()) {
+          if (record.temp && record.boundTo === key.id && !except.includes(record.id)) keys.delete(record.id);
+        }
+      },
       permanentKey: (id) => {
         const found = keys.get(id, Date.now() / 1000);
         return found !== undefined && !found.temp ? found : undefined;

@@ -50,4 +50,6 @@ export interface RpcContext {
   authorize(userId: number | undefined): void;
   /** Permanent key lookup on this DC (auth.bindTempAuthKey). */
   permanentKey(id: bigint): AuthKeyRecord | undefined;
+  /** Forgets the temporary keys bound to this (permanent) key, except `except`. */
+  dropTempKeys(except: readonly bigint[]): void;
 }

@@ -25,6 +25,8 @@ const METHODS: Record<string, Handler> = {
   'help.getAppConfig': getAppConfig,
   'help.getCdnConfig': getCdnConfig,
   'account.updateStatus': (ctx) => (ctx.requireUser(), true),
+  // TDLib drops its old temporary keys at start.
+  'auth.dropTempAuthKeys': (ctx, request: { exceptAuthKeys: bigint[] }) => (ctx.dropTempKeys(request.exceptAuthKeys), true),
   'messages.setTyping': (ctx) => (ctx.requireUser(), true),
   'bots.setBotCommands': (ctx) => (ctx.requireUser(), true),
   'bots.resetBotCommands': (ctx) => (ctx.requireUser(), true),
