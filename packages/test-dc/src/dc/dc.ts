@@ -21,7 +21,7 @@ import { msgIdTime, ServerMsgIds } from '../session/server-msg-id.js';
 import { ServerSession, type OutgoingMessage } from '../session/server-session.js';
 import { readInt64 } from '../util/bytes.js';
 import type { ViolationLog } from '../violations.js';
-import { presentChannel, presentMessage, referencedPeers } from '../world/present.js';
+import { updatesFor } from '../world/updates-for.js';
 import type { Delivery } from '../world/world.js';
 import { EITHER_CONTENT, ID, NEVER_CONTENT } from './service-ids.js';
 
@@ -516,7 +516,7 @@ export class Dc implements ConnectionHost {
       const connection = session.connection;
       if (connection === undefined || connection.closed || !session.wantsUpdates) continue;
       if (this.keys.userOf(session.key, realNow) !== delivery.userId) continue;
-      if (update === undefined) update = this.updatesFor(delivery);
+      if (update === undefined) update = updatesFor(this.shared.world, delivery);
       let body = bodies.get(session.key.layer);
       if (body === undefined) {
         body = serializeForLayer(update, session.key.layer);
@@ -527,53 +527,6 @@ export class Dc implements ConnectionHost {
         salt: session.key.salts.current(realNow),
       });
     }
-  }
-
-  /** updateShortMessage / updateShortChatMessage for plain text, else `updates` (as Telegram). */
-  private updatesFor(delivery: Delivery): TlObject {
-    const world = this.shared.world;
-    const message = delivery.message;
-    const viewerId = delivery.userId;
-    if (delivery.channelId !== undefined || message.documentId !== undefined) {
-      const peers = referencedPeers(world, [message], viewerId);
-      const channel = delivery.channelId !== undefined ? world.channels.get(delivery.channelId) : undefined;
-      const presented = presentMessage(world, message);
-      return {
-        _: 'updates',
-        updates: [
-          channel !== undefined
-            ? { _: 'updateNewChannelMessage', message: presented, pts: message.pts, ptsCount: 1 }
-            : { _: 'updateNewMessage', message: presented, pts: message.pts, ptsCount: 1 },
-        ],
-        users: peers.users,
-        chats: channel !== undefined && peers.chats.length === 0 ? [presentChannel(channel, viewerId)] : peers.chats,
-        date: message.date,
-        seq: 0,
-      } as TlObject;
-    }
-    if (message.peer.kind === 'chat') {
-      return {
-        _: 'updateShortChatMessage',
-        ...(message.out ? { out: true } : {}),
-        id: message.id,
-        fromId: BigInt(message.fromId ?? 0),
-        chatId: BigInt(message.peer.id),
-        message: message.text,
-        pts: message.pts,
-        ptsCount: 1,
-        date: message.date,
-      } as TlObject;
-    }
-    return {
-      _: 'updateShortMessage',
-      ...(message.out ? { out: true } : {}),
-      id: message.id,
-      userId: BigInt(message.peer.id),
-      message: message.text,
-      pts: message.pts,
-      ptsCount: 1,
-      date: message.date,
-    } as TlObject;
   }
 
   sessionCount(): number {

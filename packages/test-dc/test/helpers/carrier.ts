@@ -32,7 +32,6 @@ export interface CarrierEvents {
 
 export class TestCarrier {
   readonly codec: TransportCodec;
-  private readonly options: CarrierOptions;
   private socket: Socket | undefined;
   private ws: WebSocket | undefined;
   private preambleSent = false;
@@ -45,7 +44,6 @@ export class TestCarrier {
   }
 
   private constructor(options: CarrierOptions, events: CarrierEvents) {
-    this.options = options;
     this.codec = new TransportCodec(
       {
         framing: options.framing,

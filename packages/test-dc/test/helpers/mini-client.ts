@@ -96,7 +96,7 @@ export class MiniClient {
   }
 
   /** Resolves when the server closed the connection (or after timeout: rejects). */
-  waitClosed(timeoutMs = 5000): Promise<{ code?: number; reason?: string; error?: Error }> {
+  waitClosed(timeoutMs = 10_000): Promise<{ code?: number; reason?: string; error?: Error }> {
     if (this.closeInfo) return Promise.resolve(this.closeInfo);
     return withTimeout(new Promise((resolve) => this.closeWaiters.push(() => resolve(this.closeInfo ?? {}))), timeoutMs, 'server did not close');
   }
@@ -152,7 +152,7 @@ export class MiniClient {
     }
   }
 
-  nextPlainPacket(timeoutMs = 5000): Promise<Uint8Array> {
+  nextPlainPacket(timeoutMs = 10_000): Promise<Uint8Array> {
     const queued = this.plainPackets.shift();
     if (queued) return Promise.resolve(queued);
     if (this.closeInfo) return Promise.reject(new Error('connection closed'));
@@ -335,7 +335,7 @@ export class MiniClient {
   }
 
   /** Waits for a decrypted message matching `predicate` (already received ones count). */
-  waitFor(predicate: (message: InboxMessage) => boolean, timeoutMs = 5000, description = 'message'): Promise<InboxMessage> {
+  waitFor(predicate: (message: InboxMessage) => boolean, timeoutMs = 10_000, description = 'message'): Promise<InboxMessage> {
     const found = this.inbox.find(predicate);
     if (found) return Promise.resolve(found);
     return withTimeout(
@@ -384,7 +384,7 @@ export class MiniClient {
         (message) =>
           (message.object._ === 'rpc_result' && message.object.reqMsgId === msgId) ||
           ((message.object._ === 'bad_server_salt' || message.object._ === 'bad_msg_notification') && message.object.badMsgId === msgId),
-        options.timeoutMs ?? 5000,
+        options.timeoutMs ?? 10_000,
         `answer to ${method._}`,
       );
       const object = answer.object;
