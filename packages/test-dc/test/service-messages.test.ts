@@ -39,6 +39,20 @@ describe('session service messages', () => {
     for (const message of c.inbox) expect(message.msgId & 3n).toBe(1n);
   });
 
+  it('announces a forgotten session again with msg_ids that keep increasing (never a repeat)', async () => {
+    const before = c.inbox.reduce((max, message) => (message.msgId > max ? message.msgId : max), 0n);
+    dc.control.forgetSessions(1);
+    // A server clock 20 s behind makes a fresh msg_id sequence start below the old one.
+    dc.control.setFaults({ clockSkewSeconds: -20 }, { dcId: 1 });
+    await c.invoke({ _: 'help.getNearestDc' });
+    dc.control.clearFaults({ dcId: 1 });
+    const created = c.inbox.filter((message) => message.object._ === 'new_session_created');
+    expect(created).toHaveLength(2);
+    expect(created[1].msgId).toBeGreaterThan(before);
+    const after = c.inbox.slice(c.inbox.indexOf(created[1]));
+    for (const message of after) expect(message.msgId).toBeGreaterThan(before);
+  });
+
   it('answers ping with a non-content-related pong', async () => {
     const { msgId } = c.sendEncrypted(tl({ _: 'ping', pingId: 77n }), { contentRelated: false });
     const pong = await c.waitFor((message) => message.object._ === 'pong' && message.object.msgId === msgId);

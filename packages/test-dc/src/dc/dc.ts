@@ -59,6 +59,8 @@ export class Dc implements ConnectionHost {
   private readonly sessions = new Map<string, ServerSession>();
   private readonly announced = new WeakSet<ServerSession>();
   private readonly plainMsgIds = new WeakMap<Connection, ServerMsgIds>();
+  /** One msg_id sequence per auth key, across its sessions (also re-created ones). */
+  private readonly keyMsgIds = new WeakMap<AuthKeyRecord, ServerMsgIds>();
   private readonly logger: (message: string) => void;
   private readonly stopDeliveries: () => void;
 
@@ -188,7 +190,12 @@ export class Dc implements ConnectionHost {
     const id = `${key.id}:${sessionId}`;
     let session = this.sessions.get(id);
     if (session === undefined || session.key !== key) {
-      session = new ServerSession(key, sessionId);
+      let msgIds = this.keyMsgIds.get(key);
+      if (msgIds === undefined) {
+        msgIds = new ServerMsgIds();
+        this.keyMsgIds.set(key, msgIds);
+      }
+      session = new ServerSession(key, sessionId, msgIds);
       this.sessions.set(id, session);
     }
     return session;

@@ -33,7 +33,11 @@ export class ServerSession {
   connection: Connection | undefined;
   /** False after a request with invokeWithoutUpdates only... true once any normal request came. */
   wantsUpdates = false;
-  private readonly msgIds = new ServerMsgIds();
+  /**
+   * Shared by every session object of the same auth key: a client session the server forgot and
+   * re-creates must never see a msg_id again (clients drop repeats as replays).
+   */
+  private readonly msgIds: ServerMsgIds;
   private contentSent = 0;
   private readonly received = new Map<bigint, ReceivedEntry>();
   /** Odd seq_nos received, by msg_id, for the seq_no order checks. */
@@ -44,9 +48,10 @@ export class ServerSession {
   /** Server messages not yet acknowledged by the client. */
   readonly unacked = new Set<bigint>();
 
-  constructor(key: AuthKeyRecord, sessionId: bigint) {
+  constructor(key: AuthKeyRecord, sessionId: bigint, msgIds: ServerMsgIds = new ServerMsgIds()) {
     this.key = key;
     this.sessionId = sessionId;
+    this.msgIds = msgIds;
     this.uniqueId = new DataView(randomBytes(8).buffer).getBigInt64(0, true);
   }
 
