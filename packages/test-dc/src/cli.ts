@@ -42,6 +42,13 @@ async function main(): Promise<void> {
     process.stderr.write('usage: test-dc [--port-base N] [--host H] [--dcs N] [--out-dir DIR] [--rsa-key FILE] [--tls-cert FILE --tls-key FILE] [--no-wss] [--no-strict] [--quiet]\n');
     return;
   }
+  // Signals are handled from the start: a stop during start-up closes what was started, exit 0.
+  let stop: ((signal: string) => void) | undefined;
+  let stopRequested: string | undefined;
+  const onSignal = (signal: string) => (stop ? stop(signal) : (stopRequested ??= signal));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   const portBase = values['port-base'] !== undefined ? parsePort(values['port-base']) : undefined;
   const count = values.dcs !== undefined ? Number(values.dcs) : 5;
   if (!Number.isInteger(count) || count < 1 || count > 20) throw new Error('--dcs must be 1..20');
@@ -98,14 +105,13 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log?.(`${signal}: closing`);
     void Promise.all([control.close(), dc.close()]).then(() => process.exit(0));
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (stopRequested !== undefined) stop(stopRequested);
 }
 
 function parsePort(value: string): number {

@@ -70,6 +70,8 @@ export class DcListeners {
           response.writeHead(404, { 'content-type': 'text/plain' }).end('MTProto WebSocket endpoint: /apiws\n');
         });
         server.on('upgrade', (request, socket, head) => this.upgrade('wss', request, socket, head));
+        // The raw sockets too: one stuck in its TLS handshake must not hold close() up.
+        server.on('connection', (socket) => this.track(socket));
         server.on('secureConnection', (socket) => this.track(socket));
         server.on('tlsClientError', () => {});
         try {
