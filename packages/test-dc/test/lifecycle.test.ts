@@ -33,6 +33,25 @@ describe('lifecycle', () => {
     await expect.poll(handles).toEqual(before);
   });
 
+  it('close() also drops sockets stuck before their TLS or WebSocket handshake', async () => {
+    const dc = await startTestDc({ dcIds: [1] });
+    const { connect } = await import('node:net');
+    const wssPort = Number(new URL(dc.dcs[0].wssUrl!).port);
+    const wsPort = Number(new URL(dc.dcs[0].wsUrl).port);
+    const sockets = await Promise.all(
+      [wssPort, wsPort, dc.dcs[0].tcpPort].map(
+        (port) =>
+          new Promise<import('node:net').Socket>((resolve) => {
+            const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+            socket.on('error', () => {});
+          }),
+      ),
+    );
+    const closed = sockets.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+    await dc.close();
+    await Promise.all(closed);
+  });
+
   it('keeps one RSA key across runs when given its private key, and uses fixed ports with portBase', async () => {
     const first = await startTestDc({ dcIds: [1], wss: false, portBase: 23450 });
     expect(first.dcs).toEqual([{ id: 1, host: '127.0.0.1', tcpPort: 23450, wsUrl: 'ws://127.0.0.1:23451/apiws' }]);
