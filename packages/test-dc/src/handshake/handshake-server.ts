@@ -79,7 +79,7 @@ export class HandshakeServer {
       case 'req_DH_params':
         return this.reqDhParams(request as unknown as Tl<'req_DH_params'>, body, now);
       case 'set_client_DH_params':
-        return this.setClientDhParams(request as unknown as Tl<'set_client_DH_params'>, body, now);
+        return this.setClientDhParams(request as unknown as Tl<'set_client_DH_params'>, body);
       default:
         return fail(`${(request as { _: string })._} is not a handshake message`);
     }
@@ -174,7 +174,7 @@ export class HandshakeServer {
     return { kind: 'reply', body: reply };
   }
 
-  private setClientDhParams(request: Tl<'set_client_DH_params'>, raw: Uint8Array, now: number): HandshakeOutcome {
+  private setClientDhParams(request: Tl<'set_client_DH_params'>, raw: Uint8Array): HandshakeOutcome {
     const state = this.states.get(toHex(request.nonce));
     if (state === undefined || !constantTimeEqual(state.serverNonce, request.serverNonce) || state.dh === undefined) {
       return fail('set_client_DH_params: unknown nonce/server_nonce or no req_DH_params before');
