@@ -65,6 +65,14 @@ describe('auth key exchange variants', () => {
     expect((await c.invoke({ _: 'help.getNearestDc' }, { layer: true }))._).toBe('nearestDc');
   });
 
+  it('answers dh_gen_fail to a g_b outside the safe range', async () => {
+    const c = await client();
+    await expect(c.createAuthKey({ publicKey, gB: 1n })).rejects.toThrow('dh_gen_fail');
+    // The connection stays usable for a new exchange.
+    await c.createAuthKey({ publicKey });
+    expect((await c.invoke({ _: 'help.getNearestDc' }, { layer: true })).thisDc).toBe(1);
+  });
+
   it('answers -444 to a p_q_inner_data_dc naming another DC', async () => {
     const c = await client();
     await expect(c.createAuthKey({ publicKey, dc: 7 })).rejects.toThrow();

@@ -37,6 +37,8 @@ export interface HandshakeOptions {
   dc?: number;
   expiresIn?: number;
   useOldReqPq?: boolean;
+  /** Send this g_b instead of a computed one (to provoke dh_gen_fail). */
+  gB?: bigint;
 }
 
 export interface InboxMessage {
@@ -248,7 +250,7 @@ export class MiniClient {
       const dh = clientDh();
       const b = randomBytes(256);
       dh.setPrivateKey(b);
-      const gB = bytesToBigInt(dh.generateKeys());
+      const gB = options.gB ?? bytesToBigInt(dh.generateKeys());
       const innerData = serializeTl({ _: 'client_DH_inner_data', nonce, serverNonce: resPq.serverNonce, retryId, gB: bigIntToBytes(gB) } as TlObject);
       const withHash = concatBytes(sha1(innerData), innerData);
       const padded = concatBytes(withHash, randomBytes((16 - (withHash.length % 16)) % 16));
@@ -261,7 +263,8 @@ export class MiniClient {
       dh.setPrivateKey(b);
       const authKey = bigIntToBytes(bytesToBigInt(dh.computeSecret(answer.gA)), 256);
       const { auxHash, keyIdBytes } = authKeyHashes(authKey);
-      const n = result._ === 'dh_gen_ok' ? 1 : result._ === 'dh_gen_retry' ? 2 : 3;
+      if (result._ === 'dh_gen_fail') throw new Error('dh_gen_fail');
+      const n = result._ === 'dh_gen_ok' ? 1 : 2;
       const expected = newNonceHash(newNonce, n, auxHash);
       const got: Uint8Array = result[`newNonceHash${n}`];
       if (Buffer.compare(Buffer.from(expected), Buffer.from(got)) !== 0) throw new Error(`${result._}: new_nonce_hash${n} mismatch`);
