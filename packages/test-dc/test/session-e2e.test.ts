@@ -38,9 +38,11 @@ const WAYS: Way[] = [
   { name: 'tcp intermediate', kind: 'tcp', framing: 'intermediate', obfuscated: false },
   { name: 'tcp padded', kind: 'tcp', framing: 'padded', obfuscated: false },
   { name: 'tcp full', kind: 'tcp', framing: 'full', obfuscated: false },
+  { name: 'tcp obfuscated abridged', kind: 'tcp', framing: 'abridged', obfuscated: true },
   { name: 'tcp obfuscated intermediate', kind: 'tcp', framing: 'intermediate', obfuscated: true },
   { name: 'tcp obfuscated padded', kind: 'tcp', framing: 'padded', obfuscated: true },
   { name: 'ws', kind: 'ws', framing: 'intermediate' },
+  { name: 'ws padded', kind: 'ws', framing: 'padded' },
   { name: 'wss abridged', kind: 'wss', framing: 'abridged' },
 ];
 
@@ -150,6 +152,18 @@ describe('MtprotoSession under faults', () => {
   it('a corrupted frame is dropped by the client, which recovers', async () => {
     const { session } = await loggedInBot(way, 5);
     dc.control.setFaults({ corruptFrames: 1 }, { dcId: 2 });
+    expect((await session.invoke({ _: 'help.getNearestDc' }, { timeoutMs: 15_000 })).thisDc).toBe(2);
+  });
+
+  it('a wrong msg_key from the server is dropped by the client, which gets its answer on resend', async () => {
+    const { session } = await loggedInBot(way, 7);
+    dc.control.setFaults({ wrongMsgKey: 1 }, { dcId: 2 });
+    expect((await session.invoke({ _: 'help.getNearestDc' }, { timeoutMs: 15_000 })).thisDc).toBe(2);
+  });
+
+  it('a stall delays the answer without failing the call', async () => {
+    const { session } = await loggedInBot(way, 8);
+    dc.control.setFaults({ stallMs: 500 }, { dcId: 2 });
     expect((await session.invoke({ _: 'help.getNearestDc' }, { timeoutMs: 15_000 })).thisDc).toBe(2);
   });
 
