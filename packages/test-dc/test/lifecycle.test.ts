@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startTestDc } from '../src/index.js';
+import { startTestDc, type TestDc, type TestDcOptions } from '../src/index.js';
 import { parsePublicKeyPem } from './helpers/client-crypto.js';
 import { openClient } from './helpers/setup.js';
 
@@ -8,6 +8,18 @@ const handles = () =>
     .getActiveResourcesInfo()
     .filter((name) => name !== 'TTYWrap')
     .sort();
+
+/** Starts on fixed ports, trying other bases if another process holds one. */
+async function onFreeBase(options: Omit<TestDcOptions, 'portBase'>): Promise<{ dc: TestDc; base: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    try {
+      return { dc: await startTestDc({ ...options, portBase: base }), base };
+    } catch (error) {
+      if (attempt > 20 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
 
 /** Lets handles of earlier tests finish closing before taking a baseline. */
 const settled = async () => {
@@ -53,8 +65,8 @@ describe('lifecycle', () => {
   });
 
   it('keeps one RSA key across runs when given its private key, and uses fixed ports with portBase', async () => {
-    const first = await startTestDc({ dcIds: [1], wss: false, portBase: 23450 });
-    expect(first.dcs).toEqual([{ id: 1, host: '127.0.0.1', tcpPort: 23450, wsUrl: 'ws://127.0.0.1:23451/apiws' }]);
+    const { dc: first, base } = await onFreeBase({ dcIds: [1], wss: false });
+    expect(first.dcs).toEqual([{ id: 1, host: '127.0.0.1', tcpPort: base, wsUrl: `ws://127.0.0.1:${base + 1}/apiws` }]);
     expect(first.tlsCaPem).toBeUndefined();
     const pem = first.rsaPrivateKeyPem;
     await first.close();
@@ -66,9 +78,9 @@ describe('lifecycle', () => {
   });
 
   it('refuses to start on a taken port and leaves nothing behind', async () => {
-    const first = await startTestDc({ dcIds: [1], wss: false, portBase: 23460 });
+    const { dc: first, base } = await onFreeBase({ dcIds: [1], wss: false });
     const before = await settled();
-    await expect(startTestDc({ dcIds: [1], wss: false, portBase: 23460 })).rejects.toThrow(/EADDRINUSE/);
+    await expect(startTestDc({ dcIds: [1], wss: false, portBase: base })).rejects.toThrow(/EADDRINUSE/);
     await expect.poll(handles).toEqual(before);
     await first.close();
   });
