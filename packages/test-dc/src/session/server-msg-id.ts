@@ -3,6 +3,8 @@
  * bits, strictly increasing per session; ≡ 1 (mod 4) for answers to a client message, ≡ 3 for
  * messages the server sends on its own.
  */
+const CLOCK_STEP = 30n << 32n;
+
 export class ServerMsgIds {
   private last = 0n;
 
@@ -11,7 +13,10 @@ export class ServerMsgIds {
     const seconds = BigInt(Math.floor(nowMs / 1000));
     const fraction = BigInt(Math.floor(((nowMs % 1000) / 1000) * 2 ** 32)) & ~3n;
     let id = (seconds << 32n) | fraction | residue;
-    if (id <= this.last) {
+    // Small steps back (a re-created session, a jittery clock) stay monotonic; a clock stepped back
+    // by more than the 30 s a client tolerates (the clock-skew fault) is followed, as a real server's
+    // msg_ids follow its clock.
+    if (id <= this.last && this.last - id < CLOCK_STEP) {
       id = this.last - (this.last & 3n) + residue;
       if (id <= this.last) id += 4n;
     }
